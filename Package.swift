@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "LessonRunner",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .library(name: "LessonRunner", targets: ["LessonRunner"]),
+        .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
+        .library(name: "Demos", targets: ["Demos"]),
+        .executable(name: "lesson", targets: ["lesson"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // What Glibc's module does not export (memfd_create, pipe2, prctl, pidfd_open, ...). Functions are prefixed `lx_`.
+        .target(name: "CLinuxShims"),
+        .target(
+            name: "Multiprocessing",
+            dependencies: [
+                "CLinuxShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
+            name: "LessonRunner",
+            dependencies: [
+                "CCmarkGFM",
+                "Multiprocessing",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(name: "Demos", dependencies: ["LessonRunner"]),
+        .target(
+            name: "LessonCommandLine",
+            dependencies: [
+                "LessonRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "lesson", dependencies: ["LessonCommandLine", "Demos"]),
+
+        // A `lesson` built by "another package": the built-in demos plus fault demos that only tests need.
+        .executableTarget(
+            name: "lesson-fixtures",
+            dependencies: ["LessonCommandLine", "Demos"],
+            path: "Tests/LessonFixtures"
+        ),
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: ["Multiprocessing", "lesson-fixtures"]
+        ),
+        .testTarget(
+            name: "LessonRunnerTests",
+            dependencies: ["LessonRunner", "lesson-fixtures"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LessonCommandLineTests",
+            dependencies: ["LessonCommandLine", "lesson", "lesson-fixtures"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
