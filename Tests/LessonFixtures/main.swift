@@ -1,1 +1,81 @@
-print("fixtures")
+// A `lesson` executable built the way another package would build its own: the built-in demos plus demos that
+// misbehave on purpose, for the tests of execution and of the command line.
+import Demos
+import LessonCommandLine
+import LessonRunner
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes bytes to a descriptor, retrying short writes.
+func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written <= 0 { return }
+        offset += written
+    }
+}
+
+let faultDemos = DemoRegistry([
+    Demo("echo-args", summary: "prints each argument on its own line") { arguments in
+        for argument in arguments { print("[\(argument)]") }
+        return 0
+    },
+    Demo("interleave", summary: "alternates lines on stdout and stderr") { _ in
+        for number in 1...3 {
+            writeAll(1, Array("out \(number)\n".utf8))
+            writeAll(2, Array("err \(number)\n".utf8))
+            usleep(2_000)
+        }
+        return 0
+    },
+    Demo("invalid-utf8", summary: "prints bytes that are not UTF-8") { _ in
+        writeAll(1, [0x6F, 0x6B, 0x20, 0xFF, 0xFE, 0x20, 0xC3, 0x0A])
+        return 0
+    },
+    Demo("flood", summary: "prints MEGABYTES MiB (default 8) of text") { arguments in
+        let megabytes = arguments.first.flatMap { Int($0) } ?? 8
+        let line = Array(String(repeating: "x", count: 1023).utf8) + [0x0A]
+        let block = Array([[UInt8]](repeating: line, count: 64).joined())
+        for _ in 0..<(megabytes * 16) { writeAll(1, block) }
+        return 0
+    },
+    Demo("close-stdout", summary: "closes stdout early and keeps going on stderr") { _ in
+        print("before closing")
+        fflush(stdout)
+        close(1)
+        usleep(20_000)
+        writeAll(2, Array("still running after closing stdout\n".utf8))
+        return 0
+    },
+    Demo("setsid-escaper", summary: "starts a grandchild that calls setsid and ignores SIGTERM") { arguments in
+        fflush(stdout)
+        let grandchild = fork()
+        if grandchild == 0 {
+            setsid()
+            signal(SIGTERM, SIG_IGN)
+            while true { pause() }
+        }
+        print("escaper started")
+        fflush(stdout)
+        if arguments.contains("--exit") { return 0 }
+        sleep(60)
+        return 0
+    },
+    Demo("exit-with", summary: "exits with the code it is given") { arguments in
+        Int32(arguments.first ?? "0") ?? 0
+    },
+    Demo("throws", summary: "throws an error") { _ in
+        struct DemoFailure: Error, CustomStringConvertible { var description: String { "the demo gave up" } }
+        throw DemoFailure()
+    },
+    Demo("markup", summary: "prints text that looks like HTML and Markdown") { _ in
+        print("<script>alert('x')</script>")
+        print("```")
+        print("\u{1B}[31mred\u{1B}[0m and a\ttab")
+        return 0
+    },
+])
+
+LessonTool.main(demos: DemoRegistry.builtIn.merging(faultDemos))

@@ -16,7 +16,8 @@ public struct CellOptions: Hashable, Sendable {
     public var arguments: [String]
     /// Whether the cell is shown but not run (`skip`, `skip=true`).
     public var skip: Bool
-    /// How the cell's process must end to pass (`expect=success`, `expect=exit:3`, `expect=signal:SIGSEGV`).
+    /// How the cell's process must end to pass (`expect=success`, `expect=exit:3`, `expect=signal:SIGSEGV`,
+    /// `expect=crash`, `expect=timeout`).
     public var expectation: ExitExpectation
 
     public init(
@@ -40,14 +41,19 @@ public enum ExitExpectation: Hashable, Sendable, CustomStringConvertible {
     case exitCode(Int32)
     /// Killed by this signal (`expect=signal:SIGABRT`, `expect=signal:6`).
     case signal(Signal)
+    /// Killed by any signal (`expect=crash`): a runtime trap raises SIGILL on x86-64 and SIGTRAP on arm64.
+    case crash
+    /// Still running at its timeout, so the runner ends it (`expect=timeout`): for lessons that show a timeout.
+    case timeout
 
-    /// Whether a process that ended so meets the expectation.
+    /// Whether a process that ended so (before its timeout) meets the expectation.
     public func isMet(by status: TerminationStatus) -> Bool {
         switch (self, status) {
         case (.success, .exited(0)): true
         case (.failure, .exited(let code)): code != 0
         case (.exitCode(let expected), .exited(let code)): expected == code
         case (.signal(let expected), .signaled(let signal)): expected == signal
+        case (.crash, .signaled): true
         default: false
         }
     }
@@ -59,6 +65,8 @@ public enum ExitExpectation: Hashable, Sendable, CustomStringConvertible {
         case .failure: "failure"
         case .exitCode(let code): "exit:\(code)"
         case .signal(let signal): "signal:\(signal.name)"
+        case .crash: "crash"
+        case .timeout: "timeout"
         }
     }
 }

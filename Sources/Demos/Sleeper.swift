@@ -1,0 +1,16 @@
+import LessonRunner
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Demo {
+    /// Announces itself, then sleeps SECONDS (default 60): longer than its cell's timeout.
+    public static let sleeper = Demo("sleeper", summary: "sleeps longer than its timeout") { arguments in
+        let seconds = arguments.first.flatMap { UInt32($0) } ?? 60
+        print("going to sleep for \(seconds) s")
+        fflush(stdout)
+        sleep(seconds)
+        print("woke up")
+        return 0
+    }
+}

@@ -1,0 +1,16 @@
+import LessonRunner
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Demo {
+    /// Writes a line to stdout, a warning to stderr, and exits with code 3 (or the code it is given).
+    public static let stderrExit = Demo("stderr-exit", summary: "writes to stderr and exits with code 3") {
+        arguments in
+        let code = arguments.first.flatMap { Int32($0) } ?? 3
+        print("checking the input...")
+        fflush(stdout)
+        fputs("warning: the input is empty\n", stderr)
+        return code
+    }
+}

@@ -1,0 +1,30 @@
+import LessonRunner
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Demo {
+    /// Starts a grandchild that ignores SIGTERM, then sleeps past its timeout; with `--exit` it exits at once and
+    /// leaves the grandchild running. Either way the runner must end the grandchild.
+    public static let stubbornGrandchild = Demo(
+        "stubborn-grandchild", summary: "starts a grandchild that ignores SIGTERM"
+    ) { arguments in
+        print("starting a grandchild that ignores SIGTERM")
+        fflush(stdout)
+        let grandchild = fork()
+        if grandchild == 0 {
+            // In the grandchild: only async-signal-safe calls from here on.
+            signal(SIGTERM, SIG_IGN)
+            while true { pause() }
+        }
+        guard grandchild > 0 else {
+            perror("fork")
+            return 1
+        }
+        print("the grandchild is running")
+        fflush(stdout)
+        if arguments.contains("--exit") { return 0 }
+        sleep(60)
+        return 0
+    }
+}

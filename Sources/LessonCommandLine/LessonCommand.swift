@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `lesson`: runs the Swift demos of Markdown lessons and writes reports with their output.
+struct LessonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "Run the Swift demos in Markdown lessons and write reports with their output.",
+        discussion: """
+            A lesson is a Markdown file; a fenced code block whose info string has demo=NAME is a cell that runs \
+            the registered demo NAME in a child process.
+
+            Exit status: 0 when every cell passed, 1 when a cell failed, 2 for a usage or lesson error.
+            """,
+        subcommands: [List.self, Run.self, Render.self, Demos.self]
+    )
+}

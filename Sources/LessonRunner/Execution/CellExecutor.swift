@@ -1,0 +1,123 @@
+import Multiprocessing
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs cells, each in a fresh child process: the `lesson` executable re-executed in ``CellMode``.
+///
+/// The child runs in its own process group with stdin at `/dev/null`; its stdout and stderr are captured on
+/// separate pipes, in arrival order, up to ``outputLimit`` bytes each. Past its timeout the cell's whole process
+/// tree — children, grandchildren, and those that called `setsid` — gets SIGTERM, then SIGKILL after
+/// ``terminationGrace``. Whatever a cell leaves running when it exits is ended the same way. A run never leaves a
+/// process or a zombie behind.
+///
+/// Spawning goes through ``ProcessContainer`` rather than swift-subprocess because the runner must find and end
+/// grandchildren (swift-subprocess stops its teardown when the direct child exits).
+public struct CellExecutor: Sendable {
+    /// The executable that holds the demos; it must call `CellMode.runIfRequested(demos:)` first thing.
+    public var executable: FilePath
+    /// How many bytes of each stream are kept; the rest is counted and dropped.
+    public var outputLimit: Int
+    /// How long processes get between SIGTERM and SIGKILL.
+    public var terminationGrace: Duration
+    /// Variables added to the child's environment.
+    public var environment: [String: String]
+
+    /// A runner for the demos in `executable`, by default the running executable.
+    public init(
+        executable: FilePath = CellExecutor.currentExecutable, outputLimit: Int = 1 << 20,
+        terminationGrace: Duration = .milliseconds(500), environment: [String: String] = [:]
+    ) {
+        self.executable = executable
+        self.outputLimit = outputLimit
+        self.terminationGrace = terminationGrace
+        self.environment = environment
+    }
+
+    /// The running executable's path, from `/proc/self/exe`.
+    public static var currentExecutable: FilePath {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return FilePath(CommandLine.arguments[0]) }
+        return FilePath(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// Runs a cell and judges how it ended against the lesson's `expect`.
+    ///
+    /// - Parameters:
+    ///   - cell: The cell; a cell marked `skip` is not run.
+    ///   - arguments: Arguments for the demo instead of the cell's `args=`.
+    ///   - onOutput: Called with each chunk as it arrives, for streaming to a terminal; called on this thread.
+    /// - Returns: The verdict, the output and how the process ended. Not being able to start the process is a
+    ///   result with status ``CellStatus/error``, not a thrown error.
+    public func run(
+        _ cell: Cell, arguments: [String]? = nil, onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
+    ) -> CellResult {
+        if cell.options.skip { return .skipped(cell) }
+        let execution = execute(
+            demo: cell.demo, arguments: arguments ?? cell.options.arguments, timeout: cell.options.timeout,
+            onOutput: onOutput)
+        return execution.judged(cellID: cell.id, expectation: cell.options.expectation)
+    }
+
+    /// Runs a demo in a child process and reports what happened, without judging it.
+    public func execute(
+        demo: String, arguments: [String], timeout: Duration,
+        onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
+    ) -> DemoExecution {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let container: ProcessContainer
+        do {
+            container = try ProcessContainer.spawn(configuration(demo: demo, arguments: arguments))
+        } catch {
+            return DemoExecution(
+                output: CapturedOutput(), termination: nil, timedOut: false, timeout: timeout,
+                duration: clock.now - start, strayProcessesEnded: 0,
+                launchFailure: "cannot start \(executable): \(error)")
+        }
+
+        var pump = OutputPump(limit: outputLimit, onOutput: onOutput)
+        if let descriptor = container.root.takeStandardOutput() { pump.add(descriptor, as: .stdout) }
+        if let descriptor = container.root.takeStandardError() { pump.add(descriptor, as: .stderr) }
+        defer { pump.closeAll() }
+
+        let deadline = start + timeout
+        let exited = pump.pump(until: deadline, exitDescriptor: container.root.exitDescriptor, clock: clock)
+        // End the tree: on timeout everything, after an exit whatever the cell left behind. Pipe buffers keep
+        // what the processes wrote before they died; the drain below reads it.
+        var termination: TerminationStatus?
+        var strays = 0
+        do {
+            let teardown = try container.terminateAll(grace: terminationGrace)
+            termination = teardown.rootStatus
+            strays = teardown.straysTerminated
+        } catch {
+            termination = try? container.root.wait()
+        }
+        // Every writer is gone now, so the pipes reach end of file; the bound covers a descriptor that escaped.
+        pump.pump(until: clock.now + .milliseconds(250), exitDescriptor: nil, clock: clock)
+
+        return DemoExecution(
+            output: pump.output, termination: termination, timedOut: !exited, timeout: timeout,
+            duration: clock.now - start, strayProcessesEnded: strays, launchFailure: nil)
+    }
+
+    private func configuration(demo: String, arguments: [String]) -> SpawnConfiguration {
+        var configuration = SpawnConfiguration(executable: executable, arguments: arguments)
+        configuration.argument0 = executable.lastComponent?.string ?? "lesson"
+        configuration.environment[CellMode.demoVariable] = demo
+        configuration.environment[CellMode.parentVariable] = String(getpid())
+        // The crash backtracer adds ~20 ms before a crashed child exits; a lesson shows the runtime's message.
+        if configuration.environment["SWIFT_BACKTRACE"] == nil {
+            configuration.environment["SWIFT_BACKTRACE"] = "enable=no"
+        }
+        configuration.environment.merge(environment) { _, new in new }
+        configuration.processGroup = .newGroup
+        configuration.standardInput = .devNull
+        configuration.standardOutput = .pipe
+        configuration.standardError = .pipe
+        return configuration
+    }
+}

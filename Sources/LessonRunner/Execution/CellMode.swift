@@ -1,0 +1,56 @@
+import Multiprocessing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The child side of running a cell: the `lesson` executable re-executed with the cell's demo named in its
+/// environment.
+///
+/// The runner starts the child with ``demoVariable`` set to the demo's name and the demo's arguments as the
+/// process arguments. `LessonTool.main(demos:)` calls ``runIfRequested(demos:)`` before it parses a command line,
+/// so a child never reaches the command-line interface. Both variables are removed from the environment before
+/// the demo runs, so a demo that starts the same executable again does not run itself once more.
+public enum CellMode {
+    /// Names the demo to run. Set by ``CellExecutor`` only.
+    public static let demoVariable = "LESSONRUNNER_CELL"
+    /// The runner's process id, so the child can die with it.
+    public static let parentVariable = "LESSONRUNNER_PARENT"
+
+    /// Runs the requested demo and exits when this process is a cell's child; returns at once otherwise.
+    ///
+    /// In the child, stdout is line-buffered (so stdout and stderr interleave as the demo wrote them), the process
+    /// dies with its runner, and the exit code is the demo's; an error the demo throws is printed to stderr and
+    /// gives exit code 1. An unknown demo gives exit code 127.
+    public static func runIfRequested(demos: DemoRegistry) {
+        guard let demoName = environmentValue(demoVariable) else { return }
+        let parent = environmentValue(parentVariable).flatMap { Int32($0) }
+        unsetenv(demoVariable)
+        unsetenv(parentVariable)
+        ParentDeath.deliver(.kill, expectedParent: parent)
+        setvbuf(stdout, nil, _IOLBF, 0)
+
+        guard let demo = demos[demoName] else {
+            writeToStandardError("lesson: no demo named '\(demoName)' is registered in this executable\n")
+            exit(127)
+        }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let code: Int32
+        do {
+            code = try demo.body(arguments)
+        } catch {
+            fflush(stdout)
+            writeToStandardError("error: \(error)\n")
+            code = 1
+        }
+        exit(code)
+    }
+
+    private static func environmentValue(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    private static func writeToStandardError(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count) }
+    }
+}
