@@ -49,11 +49,24 @@ let package = Package(
         ),
         .executableTarget(name: "lesson", dependencies: ["LessonCommandLine", "Demos"]),
 
+        // Release-mode benchmarks with a Python peer: `scripts/benchmark`.
+        .executableTarget(
+            name: "lesson-benchmarks",
+            dependencies: ["LessonRunner", "Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Benchmarks/LessonBenchmarks"
+        ),
+
         // A `lesson` built by "another package": the built-in demos plus fault demos that only tests need.
         .executableTarget(
             name: "lesson-fixtures",
             dependencies: ["LessonCommandLine", "Demos"],
             path: "Tests/LessonFixtures"
+        ),
+        // What the test targets share: where the built executables are, and a census of leftover processes.
+        .target(
+            name: "LessonTestSupport",
+            dependencies: ["Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/LessonTestSupport"
         ),
         .testTarget(
             name: "MultiprocessingTests",
@@ -61,13 +74,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonRunnerTests",
-            dependencies: ["LessonRunner", "lesson-fixtures"],
+            dependencies: ["LessonRunner", "LessonTestSupport", "lesson-fixtures"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "LessonCommandLineTests",
-            dependencies: ["LessonCommandLine", "lesson", "lesson-fixtures"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["LessonCommandLine", "LessonTestSupport", "lesson", "lesson-fixtures"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

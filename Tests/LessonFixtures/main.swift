@@ -49,15 +49,16 @@ let faultDemos = DemoRegistry([
         writeAll(2, Array("still running after closing stdout\n".utf8))
         return 0
     },
-    Demo("setsid-escaper", summary: "starts a grandchild that calls setsid and ignores SIGTERM") { arguments in
+    Demo("grandchild", summary: "starts a grandchild that ignores SIGTERM and prints its pid; --setsid, --exit") {
+        arguments in
         fflush(stdout)
         let grandchild = fork()
         if grandchild == 0 {
-            setsid()
+            if arguments.contains("--setsid") { setsid() }
             signal(SIGTERM, SIG_IGN)
             while true { pause() }
         }
-        print("escaper started")
+        print("grandchild \(grandchild)")
         fflush(stdout)
         if arguments.contains("--exit") { return 0 }
         sleep(60)

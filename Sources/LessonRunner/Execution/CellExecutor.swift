@@ -75,7 +75,7 @@ public struct CellExecutor: Sendable {
             return DemoExecution(
                 output: CapturedOutput(), termination: nil, timedOut: false, timeout: timeout,
                 duration: clock.now - start, strayProcessesEnded: 0,
-                launchFailure: "cannot start \(executable): \(error)")
+                launchFailure: "cannot start \(executable): \(error)", processID: nil)
         }
 
         var pump = OutputPump(limit: outputLimit, onOutput: onOutput)
@@ -101,7 +101,8 @@ public struct CellExecutor: Sendable {
 
         return DemoExecution(
             output: pump.output, termination: termination, timedOut: !exited, timeout: timeout,
-            duration: clock.now - start, strayProcessesEnded: strays, launchFailure: nil)
+            duration: clock.now - start, strayProcessesEnded: strays, launchFailure: nil,
+            processID: container.root.id.rawValue)
     }
 
     private func configuration(demo: String, arguments: [String]) -> SpawnConfiguration {

@@ -16,6 +16,8 @@ public struct DemoExecution: Sendable {
     public var strayProcessesEnded: Int
     /// Why the child could not be started, when it could not.
     public var launchFailure: String?
+    /// The child's process id (long reaped by the time you read it), or nil when it could not be started.
+    public var processID: Int32?
 
     /// The verdict for a cell that expects `expectation`.
     public func judged(cellID: String, expectation: ExitExpectation) -> CellResult {

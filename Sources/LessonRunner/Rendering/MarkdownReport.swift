@@ -51,6 +51,8 @@ public struct MarkdownReport: Sendable {
             .max { $0.byteRange.upperBound < $1.byteRange.upperBound }!
         let position = after.byteRange.upperBound
         if !Self.endsWithLineBreak(after, in: source) { insertion = newline + insertion }
+        // A status line right before text would join it into one paragraph.
+        if !Self.lineIsBlank(at: position, in: source) { insertion += blankLine }
         edits.append(SourceEdit(range: position..<position, replacement: insertion))
         return edits
     }
@@ -59,6 +61,18 @@ public struct MarkdownReport: Sendable {
         block.byteRange.upperBound > block.byteRange.lowerBound
             && (source[block.byteRange.upperBound - 1] == UInt8(ascii: "\n")
                 || source[block.byteRange.upperBound - 1] == UInt8(ascii: "\r"))
+    }
+
+    /// Whether the line that starts at `offset` holds nothing but container markers and spaces (or is past the end).
+    private static func lineIsBlank(at offset: Int, in source: [UInt8]) -> Bool {
+        for byte in source[offset...] {
+            switch byte {
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"): return true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ">"): continue
+            default: return false
+            }
+        }
+        return true
     }
 
     /// "\r\n" when the block's first line ends so, else "\n".

@@ -1,0 +1,98 @@
+// Release-mode benchmarks of the runner, side by side with a Python peer (Benchmarks/Peers/*.py), as a table.
+//
+//     swift build -c release --static-swift-stdlib && .build/release/lesson-benchmarks [ITERATIONS]
+//
+// It measures, per iteration, with warm-up first:
+// - spawn floor: posix_spawn of /bin/true and wait, through the Multiprocessing spawn layer;
+// - one trivial cell: the release `lesson` re-executed in cell mode for `hello-lines` (spawn, capture of stdout and
+//   stderr, process-tree teardown), through `CellExecutor`, the same path `lesson run` takes.
+import LessonRunner
+import Multiprocessing
+import SystemPackage
+
+let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
+let benchmarkExecutable = CellExecutor.currentExecutable
+let productsFolder = benchmarkExecutable.removingLastComponent()
+let lessonExecutable = productsFolder.appending("lesson")
+let packageRoot = productsFolder.removingLastComponent().removingLastComponent().removingLastComponent()
+
+struct Sample {
+    var median: Double
+    var mean: Double
+}
+
+func measure(_ body: () throws -> Void) rethrows -> Sample {
+    for _ in 0..<max(5, iterations / 20) { try body() }
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for _ in 0..<iterations {
+        let start = clock.now
+        try body()
+        let elapsed = clock.now - start
+        samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+    }
+    samples.sort()
+    return Sample(median: samples[samples.count / 2], mean: samples.reduce(0, +) / Double(samples.count))
+}
+
+let spawnFloor = try measure {
+    let child = try ChildProcess.spawn(SpawnConfiguration(executable: "/bin/true"))
+    _ = try child.wait()
+}
+
+let executor = CellExecutor(executable: lessonExecutable)
+let cell = try measure {
+    let execution = executor.execute(demo: "hello-lines", arguments: [], timeout: .seconds(10))
+    guard execution.termination == .exited(0), execution.output.stdout.bytes.count > 20 else {
+        fatalError("the trivial cell did not run: \(execution.termination.map { "\($0)" } ?? "not started") "
+            + (execution.launchFailure ?? "") + execution.output.stderr.text)
+    }
+}
+
+/// Runs the Python peer and reads its `NAME MEDIAN MEAN` lines.
+func runPeer() throws -> [String: Sample] {
+    var configuration = SpawnConfiguration(
+        executable: "/usr/bin/env",
+        arguments: ["python3", packageRoot.appending("Benchmarks/Peers/cell_overhead.py").string, String(iterations)])
+    configuration.standardOutput = .pipe
+    let peer = try ChildProcess.spawn(configuration)
+    var output: [UInt8] = []
+    if let descriptor = peer.takeStandardOutput() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+            if count == 0 { break }
+            output += buffer[..<count]
+        }
+        try descriptor.close()
+    }
+    guard try peer.wait() == .exited(0) else { fatalError("the Python peer failed") }
+    var samples: [String: Sample] = [:]
+    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        let fields = line.split(separator: " ")
+        guard fields.count == 3, let median = Double(fields[1]), let mean = Double(fields[2]) else { continue }
+        samples[String(fields[0])] = Sample(median: median, mean: mean)
+    }
+    return samples
+}
+
+let peer = try runPeer()
+
+func milliseconds(_ value: Double) -> String {
+    let rounded = (value * 1000).rounded() / 1000
+    return "\(rounded) ms"
+}
+
+func row(_ name: String, _ ours: Sample, _ theirs: Sample?, _ peerName: String) -> String {
+    let ratio = theirs.map { "\((($0.median / ours.median) * 10).rounded() / 10)×" } ?? "–"
+    return "| \(name) | \(milliseconds(ours.median)) (mean \(milliseconds(ours.mean))) | \(peerName) | "
+        + "\(theirs.map { "\(milliseconds($0.median)) (mean \(milliseconds($0.mean)))" } ?? "–") | \(ratio) |"
+}
+
+print("Iterations: \(iterations) per measurement, medians (means in brackets). Ratio = peer / LessonRunner.\n")
+print("| Measurement | LessonRunner | Peer | Peer time | Ratio |")
+print("|---|---|---|---|---|")
+print(row("spawn + wait of /bin/true", spawnFloor, peer["spawn-true"], "Python `subprocess.run(['/bin/true'])`"))
+print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"],
+          "Python `subprocess.run` of `python3 -S -c` printing 4 lines, captured"))
+print("\nCell overhead above the spawn floor: \(milliseconds(cell.median - spawnFloor.median)).")
