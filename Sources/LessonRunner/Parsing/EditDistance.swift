@@ -24,7 +24,8 @@ enum EditDistance {
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
             let distance = between(name, candidate)
-            if distance <= maximum, distance < name.count, distance < best?.distance ?? Int.max { best = (candidate, distance) }
+            guard distance <= maximum, distance < name.count, distance < best?.distance ?? Int.max else { continue }
+            best = (candidate, distance)
         }
         return best?.name
     }
