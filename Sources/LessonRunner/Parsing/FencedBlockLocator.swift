@@ -70,7 +70,7 @@ struct FencedBlockLocator {
         }
         let reported = line.start + node.start.column - 1
         if reported >= line.start, isRun(at: reported) { return reported }
-        return (line.start..<line.contentEnd).first(where: isRun) ?? reported
+        return (line.start..<line.contentEnd).first(where: isRun) ?? min(max(reported, line.start), line.contentEnd)
     }
 
     /// Whether line `number` ends in at least `length` fence characters, trailing spaces and tabs aside.

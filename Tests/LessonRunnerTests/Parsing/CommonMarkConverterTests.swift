@@ -32,7 +32,8 @@ struct CommonMarkConverterTests {
     }
 
     @Test func gfmExtensionsAreOn() {
-        let document = CommonMarkConverter.parse(Array("| a |\n|---|\n| 1 |\n\n~~gone~~ www.example.com\n\n- [x] done\n".utf8))
+        let markdown = "| a |\n|---|\n| 1 |\n\n~~gone~~ www.example.com\n\n- [x] done\n"
+        let document = CommonMarkConverter.parse(Array(markdown.utf8))
         let kinds = Set(document.allNodes.map(\.kind))
         #expect(kinds.isSuperset(of: [.table, .tableRow, .tableCell, .strikethrough, .link, .taskListItem]))
     }

@@ -61,7 +61,9 @@ struct ExpectedOutputTests {
 
     @Test func outputAfterSomethingElseIsStray() {
         let stray = "put it right after a fenced block with `demo=NAME`, or give it another info string"
-        #expect(diagnostics(of: "```output\nx\n```\n") == ["1:1: error: `output` block has no cell right before it: \(stray)"])
+        #expect(diagnostics(of: "```output\nx\n```\n") == [
+            "1:1: error: `output` block has no cell right before it: \(stray)"
+        ])
         // A paragraph in between breaks the association.
         #expect(diagnostics(of: "```swift demo=hello\n```\ntext\n\n```output\nx\n```\n") == [
             "5:1: error: `output` block has no cell right before it: \(stray)"

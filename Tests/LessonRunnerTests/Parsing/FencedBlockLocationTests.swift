@@ -92,7 +92,8 @@ struct FencedBlockLocationTests {
     }
 
     @Test func crlfLineEndings() throws {
-        let lesson = try parseLesson("# Title\r\n\r\n```swift demo=hello\r\nline\r\n```\r\n\r\n```output\r\nout\r\n```\r\n")
+        let lesson = try parseLesson(
+            "# Title\r\n\r\n```swift demo=hello\r\nline\r\n```\r\n\r\n```output\r\nout\r\n```\r\n")
         #expect(lesson.title == "Title")
         let cell = try #require(lesson.cells.first)
         #expect(cell.code == "line\n")

@@ -6,7 +6,8 @@ import Testing
 @Suite("Loading lesson files")
 struct LessonLoadTests {
     @Test func loadsAFixture() throws {
-        let url = try #require(Bundle.module.url(forResource: "basic", withExtension: "md", subdirectory: "Fixtures/Parsing"))
+        let url = try #require(
+            Bundle.module.url(forResource: "basic", withExtension: "md", subdirectory: "Fixtures/Parsing"))
         let lesson = try LessonParser(demos: testDemos).load(path: url.path)
         #expect(lesson.path == url.path)
         #expect(lesson.title == "A basic lesson")

@@ -54,8 +54,8 @@ struct ParsingHelperTests {
     }
 
     @Test func infoStringTokens() throws {
-        let tokens = try InfoStringTokenizer.tokenize(ArraySlice(Array(#"swift demo=a args="x y" skip"#.utf8)), column: 4)
-            .get()
+        let info = ArraySlice(Array(#"swift demo=a args="x y" skip"#.utf8))
+        let tokens = try InfoStringTokenizer.tokenize(info, column: 4).get()
         #expect(tokens.language == "swift")
         #expect(tokens.attributes.map(\.key) == ["demo", "args", "skip"])
         #expect(tokens.attributes.map(\.value) == ["a", "x y", nil])
