@@ -12,6 +12,11 @@ public enum CommonMarkConverter {
     /// The GFM extensions both parsing and rendering use.
     public static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
 
+    /// How deeply nodes may nest; deeper children are left out and their parent is marked
+    /// ``MarkdownNode/isTruncated``. Swift destroys nested values recursively, so an unbounded tree from a file of
+    /// a million `>` could exhaust the stack.
+    public static let maximumDepth = 1000
+
     /// Registers the core extensions exactly once; Swift runs a static initializer once, thread-safely.
     private static let extensionsRegistered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
@@ -75,12 +80,17 @@ public enum CommonMarkConverter {
         }
     }
 
-    /// Converts the C tree depth first without recursion, so deeply nested documents cannot exhaust the stack.
+    /// Converts the C tree depth first without recursion, down to ``maximumDepth``.
     private static func convertTree(_ root: OpaquePointer) -> MarkdownNode {
         var stack: [(pointer: OpaquePointer, node: MarkdownNode)] = [(root, makeNode(root))]
         var next = cmark_node_first_child(root)
         while true {
             if let child = next {
+                guard stack.count < maximumDepth else {
+                    stack[stack.count - 1].node.isTruncated = true
+                    next = nil
+                    continue
+                }
                 stack.append((child, makeNode(child)))
                 next = cmark_node_first_child(child)
                 continue

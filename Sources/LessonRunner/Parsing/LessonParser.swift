@@ -45,7 +45,13 @@ public struct LessonParser: Sendable {
         var collector = CellCollector(
             locator: FencedBlockLocator(lines: lines, file: path, document: document), file: path, demos: demos)
         collector.collect(in: document)
-        let (cells, diagnostics) = collector.finish()
+        var (cells, diagnostics) = collector.finish()
+        if let deep = document.allNodes.first(where: \.isTruncated) {
+            diagnostics.append(LessonDiagnostic(
+                at: SourceLocation(file: path, line: deep.start.line, column: max(deep.start.column, 1)),
+                "content nested more than \(CommonMarkConverter.maximumDepth) levels deep is not read: nest it less "
+                    + "deeply"))
+        }
         if diagnostics.contains(where: { $0.severity == .error }) { throw LessonError(diagnostics) }
 
         let title = document.allNodes.first { $0.kind == .heading }

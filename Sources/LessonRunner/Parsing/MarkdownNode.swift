@@ -124,6 +124,9 @@ public struct MarkdownNode: Hashable, Sendable {
     public var headingLevel: Int?
     /// The child nodes, in document order.
     public var children: [MarkdownNode]
+    /// Whether cmark's node had children that were left out because they nest deeper than
+    /// ``CommonMarkConverter/maximumDepth``.
+    public var isTruncated = false
 
     public init(
         kind: Kind, start: Position, end: Position, literal: String? = nil, fenceInfo: String? = nil,
@@ -140,23 +143,29 @@ public struct MarkdownNode: Hashable, Sendable {
     }
 
     /// This node and all its descendants, depth first in document order.
+    ///
+    /// Walks without recursion, like the other tree functions here, so that deeply nested documents (a
+    /// thousand `>` in a row) cannot exhaust the stack.
     public var allNodes: [MarkdownNode] {
         var result: [MarkdownNode] = []
-        func visit(_ node: MarkdownNode) {
+        var pending = [self]
+        while let node = pending.popLast() {
             result.append(node)
-            node.children.forEach(visit)
+            pending.append(contentsOf: node.children.reversed())
         }
-        visit(self)
         return result
     }
 
     /// The plain text of the node's inline content: text and code literals, line breaks as spaces.
     public var plainText: String {
-        switch kind {
-        case .text, .code: literal ?? ""
-        case .softBreak, .lineBreak: " "
-        case .htmlInline, .htmlBlock: ""
-        default: children.map(\.plainText).joined()
+        var text = ""
+        for node in allNodes {
+            switch node.kind {
+            case .text, .code: text += node.literal ?? ""
+            case .softBreak, .lineBreak: text += " "
+            default: break
+            }
         }
+        return text
     }
 }

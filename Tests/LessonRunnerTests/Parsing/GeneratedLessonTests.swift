@@ -61,3 +61,27 @@ struct GeneratedLessonTests {
         #expect(parsed > 1000)
     }
 }
+
+@Suite("Deeply nested lessons")
+struct DeepNestingTests {
+    @Test func cellFiftyQuotesDeep() throws {
+        let prefix = String(repeating: "> ", count: 50)
+        let lesson = try parseLesson("\(prefix)```swift demo=hello\n\(prefix)x\n\(prefix)```\n")
+        let block = try #require(lesson.cells.first?.block)
+        #expect(block.linePrefix == prefix)
+        #expect(block.location.column == 101)
+        #expect(block.content == "x\n")
+        #expect(block.byteRange == 0..<lesson.source.count)
+    }
+
+    @Test func absurdNestingIsAnErrorNotACrash() {
+        let sources = [String(repeating: ">", count: 200_000) + " x\n", String(repeating: "- ", count: 100_000) + "x\n"]
+        for source in sources {
+            let found = diagnostics(of: source)
+            #expect(found.count == 1)
+            #expect(found.first?.hasPrefix("1:") == true)
+            #expect(found.first?.hasSuffix(
+                "error: content nested more than 1000 levels deep is not read: nest it less deeply") == true)
+        }
+    }
+}
