@@ -14,7 +14,7 @@ struct CellAttributes {
     var demoColumn: Int
     /// The explicit, valid `id=` value.
     var id: String?
-    /// The column of the `id` attribute, when there is one.
+    /// The column of the `id` attribute, when there is one, valid or not.
     var idColumn: Int?
     /// The options, defaults where an attribute is missing or wrong.
     var options = CellOptions()
@@ -64,6 +64,7 @@ struct CellAttributes {
             demo = value
             return demos.contains(value) ? nil : Self.unknownDemoMessage(value, demos: demos)
         case "id":
+            idColumn = attribute.column
             guard !value.isEmpty else {
                 return "missing id value: write `id=NAME` with letters, digits, `.`, `_` and `-`"
             }
@@ -71,7 +72,6 @@ struct CellAttributes {
                 return "invalid id `\(value)`: use only letters, digits, `.`, `_` and `-`"
             }
             id = value
-            idColumn = attribute.column
         case "timeout":
             guard !value.isEmpty else { return "missing timeout value: write a duration such as `timeout=10s`" }
             switch DurationParser.parse(value) {

@@ -48,6 +48,8 @@ struct CellCollector {
         var firstLineByID: [String: Int] = [:]
         for draft in drafts {
             guard let attributes = draft.attributes, let demo = attributes.demo else { continue }
+            // A wrong `id=` is reported already; the demo name standing in for it could only add a false duplicate.
+            if attributes.idColumn != nil, attributes.id == nil { continue }
             let id = attributes.id ?? demo
             let line = draft.block.location.line
             if let first = firstLineByID[id] {

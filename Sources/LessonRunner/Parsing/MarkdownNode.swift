@@ -6,34 +6,61 @@
 public struct MarkdownNode: Hashable, Sendable {
     /// What a node is. Core CommonMark kinds plus the GFM extension kinds; anything else keeps cmark's name.
     public enum Kind: Hashable, Sendable {
+        /// The whole document.
         case document
+        /// A `>` block quote.
         case blockQuote
+        /// A bullet or ordered list.
         case list
+        /// A list item.
         case item
         /// A list item with a GFM task checkbox (`- [ ] …`).
         case taskListItem
+        /// A fenced or indented code block.
         case codeBlock
+        /// A block of raw HTML.
         case htmlBlock
+        /// A custom block (not produced by parsing).
         case customBlock
+        /// A paragraph.
         case paragraph
+        /// An ATX or setext heading.
         case heading
+        /// A thematic break (`---`).
         case thematicBreak
+        /// A footnote definition.
         case footnoteDefinition
+        /// A GFM table.
         case table
+        /// A GFM table's header row.
         case tableHeader
+        /// A GFM table row.
         case tableRow
+        /// A GFM table cell.
         case tableCell
+        /// Literal text.
         case text
+        /// A soft line break.
         case softBreak
+        /// A hard line break.
         case lineBreak
+        /// A code span.
         case code
+        /// Inline raw HTML.
         case htmlInline
+        /// A custom inline (not produced by parsing).
         case customInline
+        /// Emphasis (`*a*`).
         case emphasis
+        /// Strong emphasis (`**a**`).
         case strong
+        /// A link or GFM autolink.
         case link
+        /// An image.
         case image
+        /// A footnote reference.
         case footnoteReference
+        /// GFM strikethrough (`~~a~~`).
         case strikethrough
         /// A node type this enum does not know, by cmark's type name.
         case other(String)
@@ -81,6 +108,7 @@ public struct MarkdownNode: Hashable, Sendable {
         /// The column in UTF-8 bytes, from 1. cmark reports 0 for some end positions at the end of the document.
         public var column: Int
 
+        /// A position at `line` and byte `column`.
         public init(line: Int, column: Int) {
             self.line = line
             self.column = column
@@ -100,6 +128,7 @@ public struct MarkdownNode: Hashable, Sendable {
         /// How far the fence is indented within its container, 0 to 3.
         public var offset: Int
 
+        /// A fence of `length` times `character`, indented by `offset`.
         public init(character: Character, length: Int, offset: Int) {
             self.character = character
             self.length = length
@@ -128,6 +157,7 @@ public struct MarkdownNode: Hashable, Sendable {
     /// ``CommonMarkConverter/maximumDepth``.
     public var isTruncated = false
 
+    /// A node; ``CommonMarkConverter`` makes them from cmark's tree.
     public init(
         kind: Kind, start: Position, end: Position, literal: String? = nil, fenceInfo: String? = nil,
         fence: Fence? = nil, headingLevel: Int? = nil, children: [MarkdownNode] = []

@@ -99,6 +99,12 @@ struct LessonErrorTests {
         ])
     }
 
+    @Test func invalidIDIsNotAlsoADuplicate() {
+        #expect(diagnostics(of: "```swift demo=hello\n```\n\n```swift demo=hello id=a/b\n```\n") == [
+            "4:21: error: invalid id `a/b`: use only letters, digits, `.`, `_` and `-`"
+        ])
+    }
+
     @Test func unicodeBeforeAnAttributeCountsBytes() {
         // "ï" and "ü" take two bytes each: columns count UTF-8 bytes, not characters.
         #expect(diagnostics(of: "```swïft demo=hello bogus=1\n```\n") == [
