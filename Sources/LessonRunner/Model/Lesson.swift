@@ -8,6 +8,8 @@ public struct Lesson: Sendable {
     public var title: String?
     /// The cells, in document order.
     public var cells: [Cell]
+    /// Problems that do not stop the lesson from running, such as cell attributes on a block without `demo=`.
+    public var warnings: [LessonDiagnostic] = []
 
     public init(path: String, source: [UInt8], title: String?, cells: [Cell]) {
         self.path = path
