@@ -14,6 +14,16 @@ public enum DurationFormat {
         }
     }
 
+    /// The form a cell's `timeout=` attribute takes: `30s`, `500ms`, `1.5s`.
+    public static func attribute(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds)s" }
+        if attoseconds % 1_000_000_000_000_000 == 0 && seconds < 10 {
+            return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+        }
+        return trimmed(Double(seconds) + Double(attoseconds) * 1e-18, digits: 3) + "s"
+    }
+
     private static func trimmed(_ value: Double, digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }

@@ -116,9 +116,15 @@ struct CellAttributes {
     private struct Message: Error { var text: String }
 
     private static func parseExpectation(_ value: String) -> Result<ExitExpectation, Message> {
-        let forms = "write `expect=success`, `expect=failure`, `expect=exit:N` or `expect=signal:NAME`"
-        if value == "success" { return .success(.success) }
-        if value == "failure" { return .success(.failure) }
+        let forms = "write `expect=success`, `expect=failure`, `expect=exit:N`, `expect=signal:NAME`, "
+            + "`expect=crash` or `expect=timeout`"
+        switch value {
+        case "success": return .success(.success)
+        case "failure": return .success(.failure)
+        case "crash": return .success(.crash)
+        case "timeout": return .success(.timeout)
+        default: break
+        }
         if value.hasPrefix("exit:") {
             let code = value.dropFirst("exit:".count)
             guard let number = Int32(code), (0...255).contains(number) else {

@@ -3,16 +3,19 @@ public enum CellListing {
     /// `FILE:LINE:COL  ID  demo=NAME timeout=… args=… expect=… skip`, one line per cell.
     public static func text(for lesson: Lesson) -> String {
         let idWidth = lesson.cells.map(\.id.count).max() ?? 0
+        let locationWidth = lesson.cells.map(\.location.description.count).max() ?? 0
         var text = ""
         for cell in lesson.cells {
-            var options = ["demo=\(cell.demo)", "timeout=\(DurationFormat.short(cell.options.timeout))"]
+            var options = ["demo=\(cell.demo)", "timeout=\(DurationFormat.attribute(cell.options.timeout))"]
             if !cell.options.arguments.isEmpty {
                 options.append("args=\(ShellQuoting.joined(cell.options.arguments))")
             }
             if cell.options.expectation != .success { options.append("expect=\(cell.options.expectation)") }
             if cell.options.skip { options.append("skip") }
-            let padding = String(repeating: " ", count: idWidth - cell.id.count)
-            text += "\(cell.location)  \(cell.id)\(padding)  \(options.joined(separator: " "))\n"
+            let location = cell.location.description
+            text += location + String(repeating: " ", count: locationWidth - location.count + 2)
+                + cell.id + String(repeating: " ", count: idWidth - cell.id.count + 2)
+                + options.joined(separator: " ") + "\n"
         }
         return text
     }

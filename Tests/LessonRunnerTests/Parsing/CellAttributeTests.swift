@@ -85,7 +85,7 @@ struct CellAttributeTests {
     @Test(arguments: [
         ("success", ExitExpectation.success), ("failure", .failure), ("exit:0", .exitCode(0)),
         ("exit:255", .exitCode(255)), ("signal:SIGSEGV", .signal(.segmentationFault)), ("signal:abrt", .signal(.abort)),
-        ("signal:9", .signal(.kill)),
+        ("signal:9", .signal(.kill)), ("crash", .crash), ("timeout", .timeout),
     ])
     func expectation(value: String, expected: ExitExpectation) throws {
         #expect(try cell("```swift demo=hello expect=\(value)").options.expectation == expected)

@@ -30,8 +30,8 @@ struct LessonErrorTests {
             "34:22: error: bad attribute `\"q\"=1`: write `key=value` or a bare `key` with a key made of letters, "
                 + "digits, `-` and `_`",
             "34:28: error: timeout `0s` is not greater than zero: give a positive duration",
-            "34:39: error: missing expect value: write `expect=success`, `expect=failure`, `expect=exit:N` or "
-                + "`expect=signal:NAME`",
+            "34:39: error: missing expect value: write `expect=success`, `expect=failure`, `expect=exit:N`, "
+                + "`expect=signal:NAME`, `expect=crash` or `expect=timeout`",
         ])
     }
 
@@ -74,7 +74,7 @@ struct LessonErrorTests {
         ("demo=hello args", "1:21: error: missing args value: write `args=\"…\"` with the demo's arguments"),
         ("demo=hello args='x \"y'", "1:29: error: unterminated `\"` in the args value: add the closing `\"`"),
         ("demo=hello expect=maybe", "1:21: error: invalid expect value `maybe`: write `expect=success`, "
-            + "`expect=failure`, `expect=exit:N` or `expect=signal:NAME`"),
+            + "`expect=failure`, `expect=exit:N`, `expect=signal:NAME`, `expect=crash` or `expect=timeout`"),
         ("demo=hello expect=exit:x", "1:21: error: invalid exit code `x` in `expect`: write a number from 0 to 255"),
         ("demo=hello expect=signal:", "1:21: error: unknown signal `` in `expect`: write a name such as `SIGABRT` "
             + "or a number from 1 to 64"),
