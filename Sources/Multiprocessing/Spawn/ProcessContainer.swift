@@ -39,6 +39,9 @@ public final class ProcessContainer: Sendable {
     /// recognised.
     private let known = Mutex<[Int32: UInt64]>([:])
 
+    /// Whether ``terminateAll(grace:)`` has completed once.
+    private let tornDown = Atomic<Bool>(false)
+
     private static let counter = Atomic<Int>(0)
 
     private init(root: ChildProcess, token: String) {
@@ -114,6 +117,14 @@ public final class ProcessContainer: Sendable {
             for process in result { known[process.id] = process.startTime }
         }
         return result
+    }
+
+    /// Ends whatever is left of a container whose ``terminateAll(grace:)`` never completed, as
+    /// `terminateAll(grace: .zero)` does: `SIGTERM`, then at once `SIGKILL`, blocking until all is reaped.
+    deinit {
+        if !tornDown.load(ordering: .acquiring) {
+            _ = try? terminateAll(grace: .zero)
+        }
     }
 
     /// Sends `signal` to `process` if the pid still names it (same start time) and it has not exited. Returns
@@ -201,6 +212,7 @@ public final class ProcessContainer: Sendable {
         }
         Subreaper.reapAdoptedZombies()
         known.withLock { $0.removeAll() }
+        tornDown.store(true, ordering: .releasing)
         return ContainerTeardown(
             rootStatus: try root.wait(), straysTerminated: strays.subtracting(killed).count, straysKilled: killed.count
         )

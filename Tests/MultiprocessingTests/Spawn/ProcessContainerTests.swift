@@ -170,6 +170,17 @@ import Testing
         expectNoUnclaimedZombies()
     }
 
+    @Test func deinitEndsAForgottenContainer() throws {
+        var everything: [ProcessIdentity] = []
+        do {
+            let container = try ProcessContainer.spawn(quietShell(#"trap "" TERM; sleep 100 & wait"#))
+            everything = try waitForStrays(container, running: ["sleep"])
+            everything += [try #require(ProcessIdentity(container.root.id))]
+        }
+        expectGone(everything)
+        expectNoUnclaimedZombies()
+    }
+
     @Test func sweeperReapsAdoptedZombies() throws {
         try Subreaper.enable()
         // The child exits at once, leaving a grandchild that is reparented to us and exits a moment later.
