@@ -18,7 +18,7 @@ import SystemPackage
 public enum Subreaper {
     /// Makes this process a child subreaper. Calling it again does nothing more.
     ///
-    /// The setting is process-wide, survives `fork` only as off, and cannot be undone here.
+    /// The setting is process-wide and is not inherited by children; this API never turns it off.
     ///
     /// The corresponding C function is `prctl` with `PR_SET_CHILD_SUBREAPER`.
     public static func enable() throws(SpawnError) {

@@ -156,18 +156,35 @@ import Testing
     }
 
     @Test func killsAProcessThatForksWhileBeingKilled() throws {
-        // Every shell in the chain ignores SIGTERM and keeps starting more.
-        let container = try ProcessContainer.spawn(
-            quietShell(#"trap "" TERM; while :; do sh -c 'trap "" TERM; sleep 100' & sleep 0.01; done"#)
-        )
+        // The root ignores SIGTERM and keeps starting strays that escape its group and ignore SIGTERM too, so
+        // some appear after the first round of SIGKILLs was aimed.
+        let script = #"""
+            trap "" TERM
+            while :; do setsid sh -c 'trap "" TERM; exec sleep 100' & sleep 0.002; done
+            """#
+        let container = try ProcessContainer.spawn(quietShell(script))
         let root = try #require(ProcessIdentity(container.root.id))
         _ = try waitForStrays(container, running: ["sleep", "sleep", "sleep"])
-        let teardown = try container.terminateAll(grace: .milliseconds(100))
+        let teardown = try container.terminateAll(grace: .milliseconds(50))
         #expect(teardown.rootStatus == .signaled(.kill))
         #expect(teardown.straysKilled >= 3)
         #expect(container.strays().isEmpty)
+        let me = getpid()
+        let mark = "\(ProcessContainer.environmentKey)=\(container.token)"
+        let left = ProcessTable.all().filter { process in
+            process.parent == me && ProcessTable.environment(of: process.id, contains: mark) == true
+        }
+        #expect(left.isEmpty, "strays left: \(left.map(\.id))")
         expectGone([root])
         expectNoUnclaimedZombies()
+    }
+
+    @Test func theSweeperLeavesChildProcessesZombiesAlone() throws {
+        let child = try ChildProcess.spawn(SpawnConfiguration(executable: "/bin/sh", arguments: ["-c", "exit 5"]))
+        #expect(eventually { ProcessTable.stat(of: child.id.rawValue)?.isZombie == true })
+        Subreaper.reapAdoptedZombies()
+        #expect(ProcessTable.stat(of: child.id.rawValue)?.isZombie == true, "still the ChildProcess's to reap")
+        #expect(try child.wait() == .exited(5))
     }
 
     @Test func deinitEndsAForgottenContainer() throws {
