@@ -61,6 +61,9 @@ int lx_futex_wake(uint32_t *address, int count) {
 
 pid_t lx_gettid(void) { return (pid_t)syscall(SYS_gettid); }
 
+extern char **environ;
+char *const *lx_environ(void) { return environ; }
+
 const short lx_spawn_setpgroup = POSIX_SPAWN_SETPGROUP;
 const short lx_spawn_setsid = POSIX_SPAWN_SETSID;
 const short lx_spawn_setsigmask = POSIX_SPAWN_SETSIGMASK;

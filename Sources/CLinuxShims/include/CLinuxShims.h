@@ -30,6 +30,8 @@ int lx_futex_wait(uint32_t *address, uint32_t expected, int64_t timeout_nanoseco
 int lx_futex_wake(uint32_t *address, int count);
 /// gettid(2).
 pid_t lx_gettid(void);
+/// The process's environment block (`environ`), as Swift cannot safely name the C global.
+char *const *lx_environ(void);
 
 /// The POSIX_SPAWN_* flags, as values Swift can read.
 extern const short lx_spawn_setpgroup;

@@ -65,7 +65,8 @@ public struct Signal: RawRepresentable, Hashable, Sendable, CustomStringConverti
         ("SIGPWR", SIGPWR), ("SIGSYS", SIGSYS),
     ]
 
-    /// Looks a signal up by name: `SIGTERM`, `TERM` and `term` all name ``terminate``; a decimal number is accepted too.
+    /// Looks a signal up by name: `SIGTERM`, `TERM` and `term` all name ``terminate``; a decimal number is accepted
+    /// too.
     public init?(name: String) {
         if let number = Int32(name), number > 0, number < 65 {
             self.init(rawValue: number)
