@@ -39,7 +39,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .target(name: "Demos", dependencies: ["LessonRunner"]),
+        .target(name: "Demos", dependencies: ["LessonRunner", "Multiprocessing"]),
         .target(
             name: "LessonCommandLine",
             dependencies: [
@@ -59,7 +59,7 @@ let package = Package(
         // A `lesson` built by "another package": the built-in demos plus fault demos that only tests need.
         .executableTarget(
             name: "lesson-fixtures",
-            dependencies: ["LessonCommandLine", "Demos"],
+            dependencies: ["LessonCommandLine", "Demos", "Multiprocessing"],
             path: "Tests/LessonFixtures"
         ),
         // What the test targets share: where the built executables are, and a census of leftover processes.

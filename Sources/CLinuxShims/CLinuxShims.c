@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #ifndef SYS_pidfd_open
@@ -76,3 +77,11 @@ int lx_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int 
 int lx_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
 }
+
+int lx_flush_standard_streams(void) {
+    int out = fflush(stdout);
+    int err = fflush(stderr);
+    return out != 0 ? out : err;
+}
+
+int lx_line_buffer_standard_output(void) { return setvbuf(stdout, NULL, _IOLBF, 0); }

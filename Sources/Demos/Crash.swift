@@ -1,4 +1,5 @@
 import LessonRunner
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ extension Demo {
     /// Prints a line, then dies on a runtime trap, as a force-unwrapped nil would.
     public static let crash = Demo("crash", summary: "crashes with a runtime trap") { arguments in
         print("about to read a value that is not there")
-        fflush(stdout)
+        StandardStreams.flush()
         let values: [Int] = []
         let index = arguments.count  // not a constant, so the compiler cannot see the trap coming
         return Int32(values[index])

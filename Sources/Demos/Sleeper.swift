@@ -1,4 +1,5 @@
 import LessonRunner
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ extension Demo {
     public static let sleeper = Demo("sleeper", summary: "sleeps longer than its timeout") { arguments in
         let seconds = arguments.first.flatMap { UInt32($0) } ?? 60
         print("going to sleep for \(seconds) s")
-        fflush(stdout)
+        StandardStreams.flush()
         sleep(seconds)
         print("woke up")
         return 0

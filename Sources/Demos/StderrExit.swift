@@ -1,4 +1,5 @@
 import LessonRunner
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +10,8 @@ extension Demo {
         arguments in
         let code = arguments.first.flatMap { Int32($0) } ?? 3
         print("checking the input...")
-        fflush(stdout)
-        fputs("warning: the input is empty\n", stderr)
+        StandardStreams.flush()
+        StandardStreams.writeError("warning: the input is empty\n")
         return code
     }
 }

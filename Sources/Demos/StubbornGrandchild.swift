@@ -1,4 +1,5 @@
 import LessonRunner
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,7 @@ extension Demo {
         "stubborn-grandchild", summary: "starts a grandchild that ignores SIGTERM"
     ) { arguments in
         print("starting a grandchild that ignores SIGTERM")
-        fflush(stdout)
+        StandardStreams.flush()
         let grandchild = fork()
         if grandchild == 0 {
             // In the grandchild: only async-signal-safe calls from here on.
@@ -22,7 +23,7 @@ extension Demo {
             return 1
         }
         print("the grandchild is running")
-        fflush(stdout)
+        StandardStreams.flush()
         if arguments.contains("--exit") { return 0 }
         sleep(60)
         return 0

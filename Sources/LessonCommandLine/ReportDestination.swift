@@ -1,3 +1,4 @@
+import ArgumentParser
 import LessonRunner
 import SystemPackage
 #if canImport(Glibc)

@@ -3,6 +3,7 @@
 import Demos
 import LessonCommandLine
 import LessonRunner
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,7 +44,7 @@ let faultDemos = DemoRegistry([
     },
     Demo("close-stdout", summary: "closes stdout early and keeps going on stderr") { _ in
         print("before closing")
-        fflush(stdout)
+        StandardStreams.flush()
         close(1)
         usleep(20_000)
         writeAll(2, Array("still running after closing stdout\n".utf8))
@@ -51,7 +52,7 @@ let faultDemos = DemoRegistry([
     },
     Demo("grandchild", summary: "starts a grandchild that ignores SIGTERM and prints its pid; --setsid, --exit") {
         arguments in
-        fflush(stdout)
+        StandardStreams.flush()
         let grandchild = fork()
         if grandchild == 0 {
             if arguments.contains("--setsid") { setsid() }
@@ -59,7 +60,7 @@ let faultDemos = DemoRegistry([
             while true { pause() }
         }
         print("grandchild \(grandchild)")
-        fflush(stdout)
+        StandardStreams.flush()
         if arguments.contains("--exit") { return 0 }
         sleep(60)
         return 0

@@ -43,8 +43,9 @@ public final class TemporaryFile {
 
     public init() throws {
         var template = Array("/tmp/lessonrunner-test-XXXXXX".utf8CString)
-        let raw = template.withUnsafeMutableBufferPointer { mkostemp($0.baseAddress!, O_CLOEXEC) }
+        let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard raw >= 0 else { throw Errno(rawValue: errno) }
+        _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
         path = String(cString: template)
         descriptor = FileDescriptor(rawValue: raw)
     }

@@ -43,4 +43,9 @@ int lx_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int 
 /// posix_spawn_file_actions_addchdir_np (glibc 2.29).
 int lx_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// fflush(stdout) and fflush(stderr): Swift 6 cannot name the C globals `stdout` and `stderr` safely.
+int lx_flush_standard_streams(void);
+/// setvbuf(stdout, NULL, _IOLBF, 0): line-buffered stdout.
+int lx_line_buffer_standard_output(void);
+
 #endif

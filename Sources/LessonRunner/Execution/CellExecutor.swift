@@ -92,7 +92,7 @@ public struct CellExecutor: Sendable {
         do {
             let teardown = try container.terminateAll(grace: terminationGrace)
             termination = teardown.rootStatus
-            strays = teardown.straysTerminated
+            strays = teardown.straysTerminated + teardown.straysKilled
         } catch {
             termination = try? container.root.wait()
         }

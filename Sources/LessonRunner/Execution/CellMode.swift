@@ -27,10 +27,10 @@ public enum CellMode {
         unsetenv(demoVariable)
         unsetenv(parentVariable)
         ParentDeath.deliver(.kill, expectedParent: parent)
-        setvbuf(stdout, nil, _IOLBF, 0)
+        StandardStreams.lineBufferOutput()
 
         guard let demo = demos[demoName] else {
-            writeToStandardError("lesson: no demo named '\(demoName)' is registered in this executable\n")
+            StandardStreams.writeError("lesson: no demo named '\(demoName)' is registered in this executable\n")
             exit(127)
         }
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -38,19 +38,14 @@ public enum CellMode {
         do {
             code = try demo.body(arguments)
         } catch {
-            fflush(stdout)
-            writeToStandardError("error: \(error)\n")
+            StandardStreams.writeError("error: \(error)\n")
             code = 1
         }
+        StandardStreams.flush()
         exit(code)
     }
 
     private static func environmentValue(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
-    }
-
-    private static func writeToStandardError(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count) }
     }
 }

@@ -14,8 +14,9 @@ public enum AtomicFile {
         let temporaryTemplate = (directory.isEmpty ? FilePath(".") : directory)
             .appending("." + (path.lastComponent?.string ?? "report") + ".XXXXXX").string
         var template = Array(temporaryTemplate.utf8CString)
-        let rawDescriptor = template.withUnsafeMutableBufferPointer { mkostemp($0.baseAddress!, O_CLOEXEC) }
+        let rawDescriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard rawDescriptor >= 0 else { throw FileWriteError(path: path, errno: Errno(rawValue: errno)) }
+        _ = fcntl(rawDescriptor, F_SETFD, FD_CLOEXEC)  // The spawn layer closes it in children anyway.
         let temporaryPath = String(cString: template)
         let descriptor = FileDescriptor(rawValue: rawDescriptor)
         do {
@@ -41,6 +42,11 @@ public struct FileWriteError: Error, Sendable, CustomStringConvertible {
     public var path: FilePath
     /// What the system said.
     public var errno: Errno?
+
+    public init(path: FilePath, errno: Errno?) {
+        self.path = path
+        self.errno = errno
+    }
 
     public var description: String {
         "cannot write \(path): " + (errno.map { "\($0)" } ?? "unknown error")

@@ -100,6 +100,7 @@ struct MarkdownReportTests {
               ```
 
               *passed · exit 0 · 2 ms*
+
             - step two
 
             """)
