@@ -4,6 +4,7 @@
 //
 // It measures, per iteration, with warm-up first:
 // - spawn floor: posix_spawn of /bin/true and wait, through the Multiprocessing spawn layer;
+// - the runner's own share: CellExecutor with /bin/true as the executable (pipes, poll, /proc scan, reaping);
 // - one trivial cell: the release `lesson` re-executed in cell mode for `hello-lines` (spawn, capture of stdout and
 //   stderr, process-tree teardown), through `CellExecutor`, the same path `lesson run` takes.
 import LessonRunner
@@ -40,8 +41,13 @@ let spawnFloor = try measure {
     _ = try child.wait()
 }
 
+let trueCell = try measure {
+    let execution = CellExecutor(executable: "/bin/true").execute(demo: "x", arguments: [], timeout: .seconds(10))
+    precondition(execution.termination == .exited(0))
+}
+
 let executor = CellExecutor(executable: lessonExecutable)
-let cell = try measure {
+let cell = measure {
     let execution = executor.execute(demo: "hello-lines", arguments: [], timeout: .seconds(10))
     guard execution.termination == .exited(0), execution.output.stdout.bytes.count > 20 else {
         fatalError("the trivial cell did not run: \(execution.termination.map { "\($0)" } ?? "not started") "
@@ -93,6 +99,7 @@ print("Iterations: \(iterations) per measurement, medians (means in brackets). R
 print("| Measurement | LessonRunner | Peer | Peer time | Ratio |")
 print("|---|---|---|---|---|")
 print(row("spawn + wait of /bin/true", spawnFloor, peer["spawn-true"], "Python `subprocess.run(['/bin/true'])`"))
+print(row("the runner's own share: a cell that execs /bin/true", trueCell, nil, "–"))
 print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"],
           "Python `subprocess.run` of `python3 -S -c` printing 4 lines, captured"))
 print("\nCell overhead above the spawn floor: \(milliseconds(cell.median - spawnFloor.median)).")

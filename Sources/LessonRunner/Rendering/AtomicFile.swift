@@ -17,7 +17,7 @@ public enum AtomicFile {
         let rawDescriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard rawDescriptor >= 0 else { throw FileWriteError(path: path, errno: Errno(rawValue: errno)) }
         _ = fcntl(rawDescriptor, F_SETFD, FD_CLOEXEC)  // The spawn layer closes it in children anyway.
-        let temporaryPath = String(cString: template)
+        let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let descriptor = FileDescriptor(rawValue: rawDescriptor)
         do {
             try descriptor.closeAfter {

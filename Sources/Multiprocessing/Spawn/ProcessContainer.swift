@@ -79,7 +79,11 @@ public final class ProcessContainer: Sendable {
 
     /// Every process of the container other than the root, zombies included, from one `/proc` snapshot.
     func members() -> [ProcessStat] {
-        let table = ProcessTable.all()
+        members(in: ProcessTable.all())
+    }
+
+    /// Every process of the container other than the root, zombies included, in `table`.
+    private func members(in table: [ProcessStat]) -> [ProcessStat] {
         var childrenByParent: [Int32: [ProcessStat]] = [:]
         for process in table {
             childrenByParent[process.parent, default: []].append(process)
@@ -117,6 +121,23 @@ public final class ProcessContainer: Sendable {
             for process in result { known[process.id] = process.startTime }
         }
         return result
+    }
+
+    /// The common case in one `/proc` scan: the root has exited and left nothing behind. Its children were
+    /// reparented to this process when it exited, so one scan after that sees every member there is; and the
+    /// same scan shows whether any adopted orphan died unseen and waits to be reaped. Nil when there is more to do.
+    private func teardownOfAnEmptyContainer() throws(SpawnError) -> ContainerTeardown? {
+        guard let status = try root.poll() else { return nil }
+        let table = ProcessTable.all()
+        guard members(in: table).isEmpty else { return nil }
+        let me = getpid()
+        let registered = ChildRegistry.snapshot()
+        if table.contains(where: { $0.parent == me && $0.isZombie && !registered.contains($0.id) }) {
+            Subreaper.reapAdoptedZombies()
+        }
+        known.withLock { $0.removeAll() }
+        tornDown.store(true, ordering: .releasing)
+        return ContainerTeardown(rootStatus: status, straysTerminated: 0, straysKilled: 0)
     }
 
     /// Ends whatever is left of a container whose ``terminateAll(grace:)`` never completed, as
@@ -163,6 +184,7 @@ public final class ProcessContainer: Sendable {
     /// The corresponding C functions are `kill`, `pidfd_send_signal` and `waitpid`.
     @discardableResult
     public func terminateAll(grace: Duration) throws(SpawnError) -> ContainerTeardown {
+        if let quiet = try teardownOfAnEmptyContainer() { return quiet }
         let clock = ContinuousClock()
         // Every stray seen alive during the teardown, and those of them still alive when the grace ended.
         var strays: Set<Int32> = []

@@ -47,40 +47,99 @@ enum ProcessTable {
 
     /// Parses `/proc/PID/stat`; the command name, in parentheses, may itself contain spaces and parentheses.
     static func parse(stat bytes: [UInt8]) -> ProcessStat? {
+        bytes.withUnsafeBufferPointer { parse(stat: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses `/proc/PID/stat` in place, without allocating.
+    static func parse(stat bytes: UnsafeRawBufferPointer) -> ProcessStat? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-              let id = Int32(String(decoding: bytes[..<open], as: UTF8.self).trimmingSpaces)
+              let close = bytes.lastIndex(of: UInt8(ascii: ")"))
         else { return nil }
-        let rest = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-        // rest[0] is field 3 (state), so field N is rest[N - 3].
-        guard rest.count > 19, let state = rest[0].first,
-              let parent = Int32(String(decoding: rest[1], as: UTF8.self)),
-              let group = Int32(String(decoding: rest[2], as: UTF8.self)),
-              let session = Int32(String(decoding: rest[3], as: UTF8.self)),
-              let startTime = UInt64(String(decoding: rest[19], as: UTF8.self))
-        else { return nil }
+        var idCursor = 0
+        guard let id = number(in: bytes, from: &idCursor, upTo: open) else { return nil }
+        // After ") " come the fields from 3 on, separated by single spaces.
+        var cursor = close + 2
+        guard cursor < bytes.count else { return nil }
+        let state = bytes[cursor]
+        cursor += 2
+        var fields: [UInt64] = []  // fields 4 to 22
+        fields.reserveCapacity(19)
+        while fields.count < 19, let value = number(in: bytes, from: &cursor, upTo: bytes.count) {
+            fields.append(value)
+        }
+        guard fields.count == 19 else { return nil }
         return ProcessStat(
-            id: id, state: state, parent: parent, processGroup: group, session: session, startTime: startTime
-        )
+            id: Int32(truncatingIfNeeded: id), state: state, parent: Int32(truncatingIfNeeded: fields[0]),
+            processGroup: Int32(truncatingIfNeeded: fields[1]), session: Int32(truncatingIfNeeded: fields[2]),
+            startTime: fields[18])
+    }
+
+    /// Reads a decimal number (a leading minus sign is read as 0: the fields used here are never negative) and
+    /// moves `cursor` past it and one separator.
+    private static func number(in bytes: UnsafeRawBufferPointer, from cursor: inout Int, upTo end: Int) -> UInt64? {
+        while cursor < end && bytes[cursor] == UInt8(ascii: " ") { cursor += 1 }
+        var negative = false
+        if cursor < end && bytes[cursor] == UInt8(ascii: "-") {
+            negative = true
+            cursor += 1
+        }
+        var value: UInt64 = 0
+        var digits = 0
+        while cursor < end, bytes[cursor] >= UInt8(ascii: "0"), bytes[cursor] <= UInt8(ascii: "9") {
+            value = value &* 10 &+ UInt64(bytes[cursor] - UInt8(ascii: "0"))
+            cursor += 1
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        cursor += 1
+        return negative ? 0 : value
     }
 
     /// The current state of one process, or `nil` if it does not exist.
     static func stat(of id: Int32) -> ProcessStat? {
-        read("/proc/\(id)/stat").flatMap(parse(stat:))
+        let directory = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return nil }
+        defer { close(directory) }
+        return stat(of: id, in: directory)
+    }
+
+    /// Reads `PID/stat` relative to an open `/proc`, into a stack buffer.
+    private static func stat(of id: Int32, in proc: Int32) -> ProcessStat? {
+        let descriptor = openat(proc, "\(id)/stat", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 1) { buffer in
+            var count: Int
+            repeat {
+                count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            } while count < 0 && errno == EINTR
+            // The kernel returns the whole line in one read; a line this long would be a kernel we do not know.
+            guard count > 0, count < buffer.count else { return nil }
+            return parse(stat: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
     }
 
     /// Every process visible in `/proc`.
     static func all() -> [ProcessStat] {
-        guard let directory = opendir("/proc") else { return [] }
+        let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard proc >= 0, let directory = fdopendir(proc) else { return [] }
         defer { closedir(directory) }
-        var ids: [Int32] = []
+        var processes: [ProcessStat] = []
+        processes.reserveCapacity(256)
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            let id: Int32? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                var value: Int32 = 0
+                var index = 0
+                while index < raw.count, raw[index] != 0 {
+                    guard raw[index] >= UInt8(ascii: "0"), raw[index] <= UInt8(ascii: "9") else { return nil }
+                    value = value &* 10 &+ Int32(raw[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                return index > 0 ? value : nil
             }
-            if let id = Int32(name) { ids.append(id) }
+            if let id, let stat = stat(of: id, in: proc) { processes.append(stat) }
         }
-        return ids.compactMap(stat(of:))
+        return processes
     }
 
     /// Whether the environment of `id` holds exactly `entry` (`NAME=value`); `nil` if it cannot be read, which is
@@ -89,13 +148,5 @@ enum ProcessTable {
         guard let bytes = read("/proc/\(id)/environ"), !bytes.isEmpty else { return nil }
         let wanted = Array(entry.utf8)
         return bytes.split(separator: 0).contains { $0.elementsEqual(wanted) }
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: Substring {
-        let start = firstIndex(where: { $0 != " " }) ?? endIndex
-        let end = lastIndex(where: { $0 != " " }).map(index(after:)) ?? start
-        return self[start..<max(start, end)]
     }
 }
