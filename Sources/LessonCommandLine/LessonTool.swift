@@ -48,6 +48,14 @@ extension ExitCode {
     static let cellFailed = ExitCode(1)
     /// The command line or a lesson is wrong.
     static let usageOrLessonError = ExitCode(2)
+
+    /// Throws 128 + the signal's number, as shells report a death by that signal, when SIGINT or SIGTERM arrived.
+    static func exitIfInterrupted() throws {
+        if let signal = InterruptSignal.received {
+            Terminal.standardError.write("lesson: interrupted by \(signal.name)\n")
+            throw ExitCode(128 + signal.rawValue)
+        }
+    }
 }
 
 /// What `main(demos:)` hands to the subcommands, which ArgumentParser creates.

@@ -34,9 +34,12 @@ extension LessonCommand {
             let destination = try ReportDestination(output: output, lessons: loaded.map(\.file))
             let progress = ProgressPrinter(terminal: .standardError, verbose: verbose)
             var runs: [LessonRunResult] = []
+            InterruptSignal.install()
             for (file, lesson) in loaded {
                 let run = LessonExecution().run(lesson, observer: progress)
                 runs.append(run)
+                // An interrupted lesson's report would be partial: write none, keep the ones already written.
+                try ExitCode.exitIfInterrupted()
                 let report = MarkdownReport().render(run)
                 do {
                     try destination.write(report, for: file)

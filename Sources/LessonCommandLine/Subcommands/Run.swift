@@ -24,10 +24,12 @@ extension LessonCommand {
             let (_, lesson) = try LessonPathOptions.load([path])[0]
             let selection = try CellSelection.resolve(ids: cellIDs, in: lesson)
             let printer = LiveRunPrinter(terminal: .standardOutput, errors: .standardError)
+            InterruptSignal.install()
             let run = LessonExecution().run(
                 lesson, cellIDs: selection, arguments: demoArguments.isEmpty ? nil : demoArguments,
                 observer: printer)
             printer.printSummary(of: [run])
+            try ExitCode.exitIfInterrupted()
             if !run.succeeded { throw ExitCode.cellFailed }
         }
     }

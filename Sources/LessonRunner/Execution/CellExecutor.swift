@@ -9,8 +9,9 @@ import Glibc
 /// The child runs in its own process group with stdin at `/dev/null`; its stdout and stderr are captured on
 /// separate pipes, in arrival order, up to ``outputLimit`` bytes each. Past its timeout the cell's whole process
 /// tree — children, grandchildren, and those that called `setsid` — gets SIGTERM, then SIGKILL after
-/// ``terminationGrace``. Whatever a cell leaves running when it exits is ended the same way. A run never leaves a
-/// process or a zombie behind.
+/// ``terminationGrace``. Whatever a cell leaves running when it exits is ended the same way, and so is the running
+/// cell when the runner gets SIGINT or SIGTERM after ``InterruptSignal/install()``. A run never leaves a process or
+/// a zombie behind.
 ///
 /// Spawning goes through ``ProcessContainer`` rather than swift-subprocess because the runner must find and end
 /// grandchildren (swift-subprocess stops its teardown when the direct child exits).
@@ -75,7 +76,7 @@ public struct CellExecutor: Sendable {
             return DemoExecution(
                 output: CapturedOutput(), termination: nil, timedOut: false, timeout: timeout,
                 duration: clock.now - start, strayProcessesEnded: 0,
-                launchFailure: "cannot start \(executable): \(error)", processID: nil)
+                launchFailure: "cannot start \(executable): \(error)", processID: nil, interruption: nil)
         }
 
         var pump = OutputPump(limit: outputLimit, onOutput: onOutput)
@@ -84,7 +85,9 @@ public struct CellExecutor: Sendable {
         defer { pump.closeAll() }
 
         let deadline = start + timeout
-        let exited = pump.pump(until: deadline, exitDescriptor: container.root.exitDescriptor, clock: clock)
+        let ending = pump.pump(
+            until: deadline, exitDescriptor: container.root.exitDescriptor,
+            interruptDescriptor: InterruptSignal.descriptor, clock: clock)
         // End the tree: on timeout everything, after an exit whatever the cell left behind. Pipe buffers keep
         // what the processes wrote before they died; the drain below reads it.
         var termination: TerminationStatus?
@@ -100,9 +103,10 @@ public struct CellExecutor: Sendable {
         pump.pump(until: clock.now + .milliseconds(250), exitDescriptor: nil, clock: clock)
 
         return DemoExecution(
-            output: pump.output, termination: termination, timedOut: !exited, timeout: timeout,
+            output: pump.output, termination: termination, timedOut: ending == .deadline, timeout: timeout,
             duration: clock.now - start, strayProcessesEnded: strays, launchFailure: nil,
-            processID: container.root.id.rawValue)
+            processID: container.root.id.rawValue,
+            interruption: ending == .interrupted ? InterruptSignal.received : nil)
     }
 
     private func configuration(demo: String, arguments: [String]) -> SpawnConfiguration {

@@ -18,6 +18,8 @@ public struct DemoExecution: Sendable {
     public var launchFailure: String?
     /// The child's process id (long reaped by the time you read it), or nil when it could not be started.
     public var processID: Int32?
+    /// The signal that interrupted the runner while the cell ran (see ``InterruptSignal``), if one did.
+    public var interruption: Signal?
 
     /// The verdict for a cell that expects `expectation`.
     public func judged(cellID: String, expectation: ExitExpectation) -> CellResult {
@@ -27,6 +29,9 @@ public struct DemoExecution: Sendable {
         if let launchFailure {
             result.status = .error
             result.detail = launchFailure
+        } else if let interruption {
+            result.status = .error
+            result.detail = "interrupted by \(interruption.name); the cell's processes were stopped"
         } else if timedOut {
             if expectation == .timeout {
                 result.detail = "stopped at its \(DurationFormat.short(timeout)) timeout, as expected"

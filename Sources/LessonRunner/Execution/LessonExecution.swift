@@ -9,7 +9,8 @@ public struct LessonExecution: Sendable {
 
     /// Runs the cells of `lesson` whose ids are in `cellIDs` (all cells when nil), in document order.
     ///
-    /// A cell that fails, crashes or times out does not stop the run.
+    /// A cell that fails, crashes or times out does not stop the run; SIGINT or SIGTERM does, after ending the
+    /// running cell (once ``InterruptSignal/install()`` was called).
     ///
     /// - Parameters:
     ///   - arguments: Demo arguments that replace every selected cell's `args=`.
@@ -29,6 +30,7 @@ public struct LessonExecution: Sendable {
             }
             observer?.cellDidFinish(cell, result: result, in: lesson)
             results.append(result)
+            if InterruptSignal.received != nil { break }
         }
         return LessonRunResult(lesson: lesson, results: results, duration: clock.now - start)
     }

@@ -26,32 +26,46 @@ struct OutputPump {
         streams.removeAll()
     }
 
-    /// Pumps until every stream has closed, `deadline` passes, or `exitDescriptor` becomes readable.
-    ///
-    /// - Returns: True when the exit descriptor became readable (or when there is none to watch and the pipes
-    ///   closed); false when the deadline passed first.
+    /// Why ``pump(until:exitDescriptor:interruptDescriptor:clock:)`` returned.
+    enum Ending {
+        /// The exit descriptor became readable: the child exited.
+        case exited
+        /// Every stream closed and there was no exit descriptor to watch.
+        case drained
+        /// The deadline passed.
+        case deadline
+        /// The interrupt descriptor became readable.
+        case interrupted
+    }
+
+    /// Pumps until every stream has closed (with no exit descriptor to watch), `deadline` passes,
+    /// `exitDescriptor` becomes readable, or `interruptDescriptor` does.
     @discardableResult
-    mutating func pump(until deadline: ContinuousClock.Instant, exitDescriptor: FileDescriptor?,
-                       clock: ContinuousClock) -> Bool {
+    mutating func pump(
+        until deadline: ContinuousClock.Instant, exitDescriptor: FileDescriptor?, interruptDescriptor: Int32? = nil,
+        clock: ContinuousClock
+    ) -> Ending {
         while true {
-            if streams.isEmpty && exitDescriptor == nil { return true }
+            if streams.isEmpty && exitDescriptor == nil { return .drained }
             let remaining = deadline - clock.now
             let milliseconds: Int32 =
                 remaining <= .zero ? 0 : Int32(clamping: remaining.components.seconds * 1000
                     + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
             var descriptors = streams.map { pollfd(fd: $0.descriptor.rawValue, events: Int16(POLLIN), revents: 0) }
+            let exitIndex = descriptors.count
             if let exitDescriptor {
                 descriptors.append(pollfd(fd: exitDescriptor.rawValue, events: Int16(POLLIN), revents: 0))
+            }
+            let interruptIndex = descriptors.count
+            if let interruptDescriptor {
+                descriptors.append(pollfd(fd: interruptDescriptor, events: Int16(POLLIN), revents: 0))
             }
             let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 preconditionFailure("poll failed: errno \(errno)")
             }
-            if ready == 0 {
-                if exitDescriptor == nil && remaining <= .zero { return true }
-                return false
-            }
+            if ready == 0 { return .deadline }
             var closed: [Int] = []
             for index in streams.indices where descriptors[index].revents != 0 {
                 if !readOnce(streams[index]) { closed.append(index) }
@@ -60,9 +74,10 @@ struct OutputPump {
                 try? streams[index].descriptor.close()
                 streams.remove(at: index)
             }
-            if exitDescriptor != nil, descriptors[descriptors.count - 1].revents != 0 { return true }
+            if interruptDescriptor != nil, descriptors[interruptIndex].revents != 0 { return .interrupted }
+            if exitDescriptor != nil, descriptors[exitIndex].revents != 0 { return .exited }
             // Past the deadline one pass is all a stream that keeps writing gets.
-            if remaining <= .zero { return exitDescriptor == nil }
+            if remaining <= .zero { return .deadline }
         }
     }
 
