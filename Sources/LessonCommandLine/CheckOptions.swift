@@ -22,13 +22,13 @@ struct CheckOptions: ParsableArguments {
         }
     }
 
-    /// The lessons of this shard, sorted by path, with the selected cells' ids (nil: all cells).
-    func load() throws -> [(lesson: Lesson, cells: Set<String>?)] {
+    /// The lessons of this shard, sorted by path, and the selected cells' ids (nil: all cells).
+    func load() throws -> (lessons: [Lesson], cellIDs: Set<String>?) {
         var loaded = try lessons.loadLessons().map(\.lesson)
         var seen = Set<String>()
         loaded = loaded.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
         if let shard = shard.flatMap(Shard.init) { loaded = shard.select(loaded, path: \.path) }
-        guard !cellIDs.isEmpty else { return loaded.map { ($0, nil) } }
+        guard !cellIDs.isEmpty else { return (loaded, nil) }
         let wanted = Set(cellIDs)
         let found = Set(loaded.flatMap { $0.cells.map(\.id) }).intersection(wanted)
         let unknown = cellIDs.filter { !found.contains($0) }
@@ -36,9 +36,6 @@ struct CheckOptions: ParsableArguments {
             throw ValidationError("no cell with id \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in "
                 + loaded.map(\.path).joined(separator: ", "))
         }
-        return loaded.compactMap { lesson in
-            let ids = Set(lesson.cells.map(\.id)).intersection(wanted)
-            return ids.isEmpty ? nil : (lesson, ids)
-        }
+        return (loaded.filter { lesson in lesson.cells.contains { wanted.contains($0.id) } }, wanted)
     }
 }

@@ -20,8 +20,12 @@ public struct LessonBatch: Sendable {
 
     /// Runs every cell of every lesson; the results are in the order of `lessons`.
     ///
-    /// - Parameter observer: Told about each cell; with more than one job, called from several threads.
-    public func run(_ lessons: [Lesson], observer: (any LessonRunObserver & Sendable)? = nil) -> [LessonRunResult] {
+    /// - Parameters:
+    ///   - cellIDs: Run only the cells with these ids, in every lesson (nil: all cells).
+    ///   - observer: Told about each cell; with more than one job, called from several threads.
+    public func run(
+        _ lessons: [Lesson], cellIDs: Set<String>? = nil, observer: (any LessonRunObserver & Sendable)? = nil
+    ) -> [LessonRunResult] {
         let next = Mutex(0)
         let results = Mutex([LessonRunResult?](repeating: nil, count: lessons.count))
         let execution = self.execution
@@ -32,7 +36,7 @@ public struct LessonBatch: Sendable {
                     return value
                 }
                 guard index < lessons.count else { return }
-                let result = execution.run(lessons[index], observer: observer)
+                let result = execution.run(lessons[index], cellIDs: cellIDs, observer: observer)
                 results.withLock { $0[index] = result }
             }
         }

@@ -67,28 +67,32 @@ public struct OutputComparison: Sendable {
         _ matchers: [LineMatcher], _ lines: [String], patterns: Range<Int>, lines lineRange: Range<Int>
     ) -> [Step] {
         let (rows, columns) = (patterns.count + 1, lineRange.count + 1)
-        guard rows * columns <= 8_000_000 else {
+        guard rows * columns <= 4_000_000 else {
             // Too large to align: report the middle as replaced wholesale.
             return patterns.map { .missing(pattern: $0) } + lineRange.map { .unexpected(line: $0) }
         }
-        // cost[i * columns + j]: the fewest mismatches aligning patterns[i...] with lines[j...].
-        var cost = [Int32](repeating: 0, count: rows * columns)
+        // cost[i * columns + j]: the cost of aligning patterns[i...] with lines[j...]. A missing or unexpected
+        // line costs `mismatch`, a line taken by `...` costs 1: the fewest mismatches first, then, among those,
+        // the alignment where `...` takes the fewest lines (so real lines match where they can).
+        let mismatch = columns
+        var cost = [Int](repeating: 0, count: rows * columns)
         var matched = [Bool](repeating: false, count: rows * columns)
         for i in stride(from: rows - 1, through: 0, by: -1) {
             for j in stride(from: columns - 1, through: 0, by: -1) {
                 let index = i * columns + j
                 if i == rows - 1 {
-                    cost[index] = Int32(columns - 1 - j)
+                    cost[index] = (columns - 1 - j) * mismatch
                     continue
                 }
                 let matcher = matchers[patterns.lowerBound + i]
                 if matcher.isAnyLines {
-                    cost[index] = j == columns - 1 ? cost[index + columns] : min(cost[index + columns], cost[index + 1])
+                    cost[index] = j == columns - 1
+                        ? cost[index + columns] : min(cost[index + columns], cost[index + 1] + 1)
                     continue
                 }
-                var best = cost[index + columns] + 1
+                var best = cost[index + columns] + mismatch
                 if j < columns - 1 {
-                    best = min(best, cost[index + 1] + 1)
+                    best = min(best, cost[index + 1] + mismatch)
                     if matcher.matches(lines[lineRange.lowerBound + j]) {
                         matched[index] = true
                         best = min(best, cost[index + columns + 1])
@@ -108,19 +112,19 @@ public struct OutputComparison: Sendable {
                 j += 1
             } else if matchers[pattern].isAnyLines {
                 let start = anyLinesStart ?? line
-                if j < columns - 1 && cost[index] == cost[index + 1] {
-                    anyLinesStart = start
-                    j += 1
-                } else {
+                if cost[index] == cost[index + columns] {
                     steps.append(.anyLines(pattern: pattern, lines: start..<line))
                     anyLinesStart = nil
                     i += 1
+                } else {
+                    anyLinesStart = start
+                    j += 1
                 }
             } else if j < columns - 1 && matched[index] && cost[index] == cost[index + columns + 1] {
                 steps.append(.matched(pattern: pattern, line: line))
                 i += 1
                 j += 1
-            } else if cost[index] == cost[index + columns] + 1 {
+            } else if cost[index] == cost[index + columns] + mismatch {
                 steps.append(.missing(pattern: pattern))
                 i += 1
             } else {
