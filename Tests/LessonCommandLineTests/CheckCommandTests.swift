@@ -58,6 +58,35 @@ struct CheckCommandTests {
             """)
     }
 
+    @Test func onATerminalProgressIsOneRewrittenLine() throws {
+        // Python's pty module gives the command a terminal and passes through what it wrote.
+        let script = """
+            import os, pty, sys
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            out = b''
+            while True:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not data:
+                    break
+                out += data
+            os.waitpid(pid, 0)
+            sys.stdout.write(out.decode())
+            """
+        let run = try CommandRun.run(
+            "/usr/bin/python3", ["-c", script, BuiltExecutables.fixtures.string, "check", "validation/right.md"],
+            in: Self.fixtures)
+        let output = run.standardOutput
+        #expect(output.contains("\r\u{1B}[K[1/3] validation/right.md › long"), "\(output.debugDescription)")
+        #expect(output.contains("\r\u{1B}[K[3/3] validation/right.md › streams"))
+        #expect(!output.contains("long: passed"), "no plain lines on a terminal")
+        #expect(output.contains("\r\u{1B}[K3 cells in 1 lesson: 3 passed ("), "the line is cleared before the summary")
+    }
+
     @Test func theCourseLessonsPass() throws {
         let run = try CommandRun.run(BuiltExecutables.lesson, ["check", "Lessons"], in: BuiltExecutables.packageRoot)
         #expect(run.exitCode == 0, "\(run.standardOutput)")
@@ -186,6 +215,18 @@ struct CheckCommandTests {
         #expect(try cachedCells(["--cache-folder", "cache"]) == "a=True b=False\n", "changed arguments rerun")
         try AtomicTestFile.write(text.replacing("id=a", with: "id=a timeout=5s"), to: lessonPath)
         #expect(try cachedCells(["--cache-folder", "cache"]) == "a=False b=True\n", "changed options rerun")
+        // Another `lesson` binary (the built-in one has hello-lines too) reruns every cell.
+        let other = "```swift demo=hello-lines args=\"1\"\n```\n"
+        try AtomicTestFile.write(other, to: lessonPath)
+        func cachedRun(_ executable: FilePath) throws -> Bool {
+            let report = folder.path.appending("other.json").string
+            _ = try CommandRun.run(
+                executable, ["check", "cached.md", "--cache-folder", "cache", "--json", report], in: folder.path)
+            return try read(FilePath(report)).contains("\"cached\":true")
+        }
+        #expect(try !cachedRun(BuiltExecutables.fixtures))
+        #expect(try cachedRun(BuiltExecutables.fixtures))
+        #expect(try !cachedRun(BuiltExecutables.lesson), "a different binary reruns the cell")
     }
 
     @Test func acceptWritesTheOutputAndKeepsEverythingElse() throws {
