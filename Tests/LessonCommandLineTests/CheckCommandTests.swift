@@ -21,10 +21,12 @@ struct CheckCommandTests {
         let output = run.standardOutput
         let expectedPieces = [
             // A literal line one character off.
-            "validation/wrong.md:5:1: ✗ literal: failed: stdout does not match the `output` block at validation/wrong.md:12",
+            "validation/wrong.md:5:1: ✗ literal: failed: stdout does not match the `output` block at "
+                + "validation/wrong.md:12",
             "validation/wrong.md:12:1: stdout does not match the `output` block at validation/wrong.md:12\n"
                 + "    --- expected: the `output` block at validation/wrong.md:8\n    +++ actual: stdout\n"
-                + "    @@ validation/wrong.md:10 @@\n     line 1 of 3\n     line 2 of 3\n    -line 3 of 4\n    +line 3 of 3\n",
+                + "    @@ validation/wrong.md:10 @@\n     line 1 of 3\n     line 2 of 3\n"
+                + "    -line 3 of 4\n    +line 3 of 3\n",
             // A regex that does not match the whole line.
             "validation/wrong.md:20:1: stdout does not match",
             "    -\\[finished\\] (re)\n    +[done]\n",
@@ -96,7 +98,8 @@ struct CheckCommandTests {
         let run = try lesson(["render", "validation/wrong.md"])
         #expect(run.exitCode == 1)
         #expect(run.standardOutput.contains(
-            "```output\n[3.1527]\n```\n\n*failed: stdout does not match the \\`output\\` block at validation/wrong.md:27 · "))
+            "```output\n[3.1527]\n```\n\n"
+                + "*failed: stdout does not match the \\`output\\` block at validation/wrong.md:27 · "))
     }
 
     @Test func junitReportIsAcceptedByAnXMLParserAndHasTheRightShape() throws {
@@ -194,7 +197,8 @@ struct CheckCommandTests {
     @Test func theCacheReusesOnlyUnchangedCells() throws {
         let folder = try TemporaryFolder()
         let lessonPath = folder.path.appending("cached.md")
-        let text = "# Cached\n\n```swift demo=echo-args args=\"one\" id=a\n```\n\n```swift demo=echo-args args=\"two\" id=b\n```\n"
+        let text = "# Cached\n\n```swift demo=echo-args args=\"one\" id=a\n```\n\n"
+            + "```swift demo=echo-args args=\"two\" id=b\n```\n"
         try AtomicTestFile.write(text, to: lessonPath)
         func cachedCells(_ extra: [String] = []) throws -> String {
             let report = folder.path.appending("report.json").string
@@ -257,7 +261,8 @@ struct CheckCommandTests {
         try AtomicTestFile.write(original, to: folder.path.appending("wrong.md"))
         let run = try lesson(["accept", "wrong.md", "--cell", "numeric"], in: folder.path)
         #expect(run.exitCode == 0)
-        #expect(try read(folder.path.appending("wrong.md")) == original.replacing("[{{3.1416 ± 0.01}}] (num)\n", with: "[3.1527]\n"))
+        let expected = original.replacing("[{{3.1416 ± 0.01}}] (num)\n", with: "[3.1527]\n")
+        #expect(try read(folder.path.appending("wrong.md")) == expected)
         #expect(try lesson(["accept", "wrong.md", "--cell", "nope"], in: folder.path).exitCode == 2)
     }
 
@@ -278,7 +283,8 @@ struct CheckCommandTests {
         try AtomicTestFile.write(text, to: folder.path.appending("error.md"))
         let run = try lesson(["accept", "error.md"], in: folder.path)
         #expect(run.exitCode == 1)
-        #expect(run.standardError.contains("error.md:1:1: warning: exit-with: not accepted: error: exit 4, expected success"))
+        #expect(run.standardError.contains(
+            "error.md:1:1: warning: exit-with: not accepted: error: exit 4, expected success"))
         #expect(try read(folder.path.appending("error.md")) == text)
     }
 }

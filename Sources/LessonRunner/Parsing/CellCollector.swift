@@ -100,7 +100,8 @@ struct CellCollector {
             _ = try ExpectedPattern.parse(content: block.content, info: block.info)
         } catch {
             let location = error.line.map {
-                SourceLocation(file: file, line: block.lines.lowerBound + 1 + $0, column: block.linePrefix.utf8.count + 1)
+                SourceLocation(
+                    file: file, line: block.lines.lowerBound + 1 + $0, column: block.linePrefix.utf8.count + 1)
             } ?? SourceLocation(
                 file: file, line: block.location.line, column: block.location.column + block.fence.utf8.count)
             self.error(at: location, "in this `\(stream)` block: \(error.message)")

@@ -26,7 +26,8 @@ public struct JSONReport: Sendable {
             ])
         }
         let text = Self.object([
-            ("version", "1"), ("summary", Self.object(summary)), ("lessons", "[" + lessons.joined(separator: ",") + "]"),
+            ("version", "1"), ("summary", Self.object(summary)),
+            ("lessons", "[" + lessons.joined(separator: ",") + "]"),
         ])
         return Array((text + "\n").utf8)
     }

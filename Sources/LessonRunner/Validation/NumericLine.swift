@@ -37,7 +37,8 @@ public struct NumericLine: Hashable, Sendable {
         }
         if !rest.isEmpty { segments.append(.text(String(rest))) }
         guard segments.contains(where: { if case .number = $0 { true } else { false } }) else {
-            throw PatternError(line: nil, "a line ending ` (num)` needs a `{{…}}` placeholder such as `{{3.14 ± 0.01}}`")
+            throw PatternError(
+                line: nil, "a line ending ` (num)` needs a `{{…}}` placeholder such as `{{3.14 ± 0.01}}`")
         }
         self.segments = segments
     }
@@ -91,7 +92,8 @@ public enum NumberRange: Hashable, Sendable {
         if spec == "*" {
             self = .any
         } else if let sign = spec.firstRange(of: "±") ?? spec.firstRange(of: "+-") {
-            self = .approximately(try number(spec[..<sign.lowerBound]), tolerance: abs(try number(spec[sign.upperBound...])))
+            let tolerance = abs(try number(spec[sign.upperBound...]))
+            self = .approximately(try number(spec[..<sign.lowerBound]), tolerance: tolerance)
         } else if spec.hasPrefix("<=") {
             self = .below(try number(spec.dropFirst(2)), inclusive: true)
         } else if spec.hasPrefix("<") {

@@ -35,7 +35,9 @@ public struct OutputComparison: Sendable {
     public init(pattern: ExpectedPattern, actual: String) {
         self.pattern = pattern
         actualLines = OutputLines.split(actual, trimming: false)
-        let sanitized = actualLines.map { Sanitizer.apply(pattern.sanitizers, to: OutputLines.trimmingTrailingSpace($0)) }
+        let sanitized = actualLines.map {
+            Sanitizer.apply(pattern.sanitizers, to: OutputLines.trimmingTrailingSpace($0))
+        }
         let matchers = pattern.lines.map { LineMatcher($0, sanitizers: pattern.sanitizers) }
         steps = pattern.isUnordered
             ? Self.unorderedSteps(matchers, sanitized) : Self.orderedSteps(matchers, sanitized)

@@ -57,7 +57,8 @@ struct LessonAcceptanceTests {
         """
 
     @Test func keepsEveryOtherByteOfRealWorldMarkdown() throws {
-        let result = try accepted(Self.realWorld, ["hello": ("fresh line\n", ""), "other": ("kept line\nnew tail\n", "")])
+        let result = try accepted(
+            Self.realWorld, ["hello": ("fresh line\n", ""), "other": ("kept line\nnew tail\n", "")])
         let expected = Self.realWorld
             .replacing("   ````output\r\n   stale line\r\n   ````", with: "   ````output\r\n   fresh line\r\n   ````")
             .replacing("> kept line\r\n> old tail\r\n", with: "> kept line\r\n> new tail\r\n")
@@ -67,7 +68,8 @@ struct LessonAcceptanceTests {
     }
 
     @Test func leavesAFileWhoseOutputMatchesExactlyAlone() throws {
-        let acceptance = try accept(Self.realWorld, ["hello": ("stale line\n", ""), "other": ("kept line\nold tail", "")])
+        let acceptance = try accept(
+            Self.realWorld, ["hello": ("stale line\n", ""), "other": ("kept line\nold tail", "")])
         #expect(!acceptance.changesLesson)
         #expect(acceptance.source == Array(Self.realWorld.utf8))
     }
@@ -86,7 +88,8 @@ struct LessonAcceptanceTests {
             After.
 
             """
-        let result = try accepted(lesson, ["hello": ("started pid 77\nnoise\nmore noise\npi is 3.1418\nnew last line\n", "")])
+        let printed = "started pid 77\nnoise\nmore noise\npi is 3.1418\nnew last line\n"
+        let result = try accepted(lesson, ["hello": (printed, "")])
         #expect(result == """
             ```swift demo=hello
             ```
@@ -112,7 +115,8 @@ struct LessonAcceptanceTests {
         #expect(!once.contains("z\n"))
         let reparsed = try Support.lesson(once)
         let cell = reparsed.cells[0]
-        #expect(OutputCheck.mismatches(of: cell, output: Support.result(cell.id, stdout: printed.stdout).output).isEmpty)
+        let output = Support.result(cell.id, stdout: printed.stdout).output
+        #expect(OutputCheck.mismatches(of: cell, output: output).isEmpty)
         #expect(try !accept(once, ["hello": printed]).changesLesson)
     }
 
@@ -136,7 +140,8 @@ struct LessonAcceptanceTests {
             - next
 
             """)
-        #expect(try accepted("```swift demo=hello\n```", ["hello": ("x", "")]) == "```swift demo=hello\n```\n\n```output\nx\n```\n")
+        #expect(try accepted("```swift demo=hello\n```", ["hello": ("x", "")])
+            == "```swift demo=hello\n```\n\n```output\nx\n```\n")
     }
 
     @Test func emptiesAStderrBlockAndKeepsALongFence() throws {

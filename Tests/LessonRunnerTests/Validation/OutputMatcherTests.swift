@@ -147,7 +147,8 @@ struct OutputMatcherTests {
         }
         let badRegex = errors("```swift demo=hello\n```\n```output\nfine\nworker ([0-9] (re)\n```\n")
         #expect(badRegex.count == 1)
-        #expect(badRegex.first?.hasPrefix("lesson.md:5:1: error: in this `output` block: the regular expression") == true)
+        #expect(badRegex.first?.hasPrefix(
+            "lesson.md:5:1: error: in this `output` block: the regular expression") == true)
         #expect(errors("```swift demo=hello\n```\n```output unorderd\n```\n").first?
             .hasPrefix("lesson.md:3:4: error: in this `output` block: unknown word `unorderd`") == true)
         #expect(errors("```swift demo=hello\n```\n```stderr sanitize=pid,uuid\n```\n").first?

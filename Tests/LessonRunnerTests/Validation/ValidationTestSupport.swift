@@ -10,7 +10,9 @@ enum ValidationTestSupport {
     }
 
     /// A passed result for `cell` that printed `stdout` and `stderr` and exited 0.
-    static func result(_ cellID: String, stdout: String, stderr: String = "", status: CellStatus = .passed) -> CellResult {
+    static func result(
+        _ cellID: String, stdout: String, stderr: String = "", status: CellStatus = .passed
+    ) -> CellResult {
         var output = CapturedOutput()
         output.stdout = CapturedStream(bytes: Array(stdout.utf8))
         output.stderr = CapturedStream(bytes: Array(stderr.utf8))
