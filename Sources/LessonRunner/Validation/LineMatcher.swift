@@ -4,7 +4,7 @@ struct LineMatcher {
         case literal(String)
         case anyLines
         case regex(Regex<AnyRegexOutput>)
-        case numeric(NumericLine)
+        case numeric(NumericLine, Regex<AnyRegexOutput>)
     }
 
     private let test: Test
@@ -22,7 +22,7 @@ struct LineMatcher {
             let source = Glob.regexSource(Sanitizer.apply(sanitizers, to: glob))
             test = (try? Regex(source)).map { .regex($0) } ?? .literal("\u{0}")
         case .numeric(let numeric):
-            test = .numeric(numeric)
+            test = (try? Regex(numeric.regexSource)).map { .numeric(numeric, $0) } ?? .literal("\u{0}")
         }
     }
 
@@ -38,7 +38,7 @@ struct LineMatcher {
         case .literal(let text): text == line
         case .anyLines: false
         case .regex(let regex): (try? regex.wholeMatch(in: line)) != nil
-        case .numeric(let numeric): numeric.matches(line)
+        case .numeric(let numeric, let regex): numeric.matches(line, regex: regex)
         }
     }
 }

@@ -45,7 +45,13 @@ public struct NumericLine: Hashable, Sendable {
 
     /// Whether `line` is the text with a number in range at each placeholder.
     public func matches(_ line: String) -> Bool {
-        guard let regex = try? Regex(regexSource), let match = line.wholeMatch(of: regex) else { return false }
+        guard let regex = try? Regex(regexSource) else { return false }
+        return matches(line, regex: regex)
+    }
+
+    /// ``matches(_:)`` with the line's regex (``regexSource``) compiled already.
+    func matches(_ line: String, regex: Regex<AnyRegexOutput>) -> Bool {
+        guard let match = line.wholeMatch(of: regex) else { return false }
         var captures = match.output.dropFirst().makeIterator()
         for segment in segments {
             guard case .number(let range) = segment else { continue }
