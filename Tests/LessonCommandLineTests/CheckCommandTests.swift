@@ -60,6 +60,15 @@ struct CheckCommandTests {
             """)
     }
 
+    @Test func checkOfSelectedCellsOnly() throws {
+        let run = try lesson(["check", "validation", "--cell", "right", "--cell", "long"])
+        #expect(run.exitCode == 0, "\(run.standardOutput)")
+        #expect(run.standardOutput.hasPrefix("2 cells in 2 lessons: 2 passed ("))
+        let unknown = try lesson(["check", "validation", "--cell", "nope"])
+        #expect(unknown.exitCode == 2)
+        #expect(unknown.standardError.contains("no cell with id 'nope' in validation/right.md, validation/wrong.md"))
+    }
+
     @Test func onATerminalProgressIsOneRewrittenLine() throws {
         // Python's pty module gives the command a terminal and passes through what it wrote.
         let script = """
