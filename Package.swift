@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
@@ -37,6 +38,8 @@ let package = Package(
                 "CCmarkGFM",
                 "Multiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
+                // SHA-256 for the result cache's keys.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "Demos", dependencies: ["LessonRunner", "Multiprocessing"]),

@@ -9,8 +9,9 @@ struct LessonCommand: ParsableCommand {
             A lesson is a Markdown file; a fenced code block whose info string has demo=NAME is a cell that runs \
             the registered demo NAME in a child process.
 
-            Exit status: 0 when every cell passed, 1 when a cell failed, 2 for a usage or lesson error.
+            Exit status: 0 when every cell passed, 1 when a cell failed, had an error or timed out, 2 for a usage or \
+            lesson error.
             """,
-        subcommands: [List.self, Run.self, Render.self, Demos.self]
+        subcommands: [List.self, Run.self, Check.self, Accept.self, Render.self, Demos.self]
     )
 }

@@ -13,6 +13,16 @@ struct Terminal {
     var supportsColor: Bool { isatty(descriptor) == 1 && getenv("NO_COLOR") == nil && getenv("TERM").map {
         String(cString: $0) != "dumb" } ?? false }
 
+    /// Whether the stream is a terminal.
+    var isTerminal: Bool { isatty(descriptor) == 1 }
+
+    /// The terminal's width in columns (80 when it cannot be told).
+    var columns: Int {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
     func write(_ text: String) {
         var text = text
         text.withUTF8 { write($0) }

@@ -24,9 +24,10 @@ struct LessonCommandTests {
 
     @Test func runStreamsTheOutputOfOneCell() throws {
         let run = try lesson("run", "tour.md", "--cell", "hello-lines")
-        #expect(run.exitCode == 0)
-        #expect(run.standardOutput.contains("Hello from a child process!\nline 1 of 2\nline 2 of 2\n✓ passed · exit 0 · "))
-        #expect(run.standardOutput.contains("1 cell in 1 lesson: 1 passed ("))
+        #expect(run.exitCode == 1, "tour.md's output block for this cell is stale on purpose")
+        #expect(run.standardOutput.contains(
+            "Hello from a child process!\nline 1 of 2\nline 2 of 2\n✗ failed: stdout does not match the `output` block at tour.md:10 · "))
+        #expect(run.standardOutput.contains("1 cell in 1 lesson: 1 failed ("))
         #expect(!run.standardOutput.contains("warns"), "only the selected cell runs")
     }
 
@@ -46,9 +47,9 @@ struct LessonCommandTests {
     @Test func aFailingCellMakesTheExitCodeOneAndTheRunGoesOn() throws {
         let run = try lesson("run", "failing.md")
         #expect(run.exitCode == 1)
-        #expect(run.standardOutput.contains("✗ failed: exit 5, expected success"))
+        #expect(run.standardOutput.contains("✗ error: exit 5, expected success"))
         #expect(run.standardOutput.contains("Hello from a child process!"), "the next cell still runs")
-        #expect(run.standardOutput.contains("2 cells in 1 lesson: 1 passed, 1 failed ("))
+        #expect(run.standardOutput.contains("2 cells in 1 lesson: 1 passed, 1 error ("))
     }
 
     @Test func everyLessonErrorIsReportedWithItsLocationAndExitCodeTwo() throws {
@@ -83,7 +84,7 @@ struct LessonCommandTests {
         let folder = try TemporaryFolder()
         let reportPath = folder.path.appending("tour.report.md").string
         let run = try lesson("render", "tour.md", "--format", "markdown", "-o", reportPath)
-        #expect(run.exitCode == 0, "\(run.standardError)")
+        #expect(run.exitCode == 1, "the stale output block of hello-lines fails: \(run.standardError)")
         let report = String(decoding: try TemporaryFile.read(reportPath), as: UTF8.self)
         let normalized = Self.normalizingDurations(report)
         #expect(normalized == """
@@ -101,7 +102,7 @@ struct LessonCommandTests {
             line 2 of 2
             ```
 
-            *passed · exit 0 · DURATION*
+            *failed: stdout does not match the \\`output\\` block at tour.md:10 · DURATION*
 
             | a | table |
             |---|-------|
@@ -148,8 +149,8 @@ struct LessonCommandTests {
     @Test func renderToStandardOutputAndExitCodeOfAFailure() throws {
         let run = try lesson("render", "failing.md")
         #expect(run.exitCode == 1)
-        #expect(run.standardOutput.hasPrefix("# Failing\n\n```swift demo=exit-with args=\"5\"\n```\n\n*failed: exit 5"))
-        #expect(run.standardError.contains("failing.md:3:1: exit-with: failed: exit 5, expected success"))
+        #expect(run.standardOutput.hasPrefix("# Failing\n\n```swift demo=exit-with args=\"5\"\n```\n\n*error: exit 5"))
+        #expect(run.standardError.contains("failing.md:3:1: exit-with: error: exit 5, expected success"))
     }
 
     @Test func demosListsTheRegistry() throws {

@@ -72,6 +72,14 @@ let faultDemos = DemoRegistry([
         struct DemoFailure: Error, CustomStringConvertible { var description: String { "the demo gave up" } }
         throw DemoFailure()
     },
+    Demo("touch-file", summary: "appends a line to the file PATH, as an editor saving a lesson would") { arguments in
+        let descriptor = open(arguments.first ?? "", O_WRONLY | O_APPEND)
+        guard descriptor >= 0 else { return 1 }
+        writeAll(descriptor, Array("\nEdited while the cells ran.\n".utf8))
+        close(descriptor)
+        print("touched")
+        return 0
+    },
     Demo("markup", summary: "prints text that looks like HTML and Markdown") { _ in
         print("<script>alert('x')</script>")
         print("```")

@@ -2,18 +2,17 @@ import Multiprocessing
 
 /// How a cell's run ended, from the lesson's point of view.
 public enum CellStatus: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
-    /// The cell ran and ended as the lesson expects.
+    /// The cell ended as the lesson expects (`expect=`) and printed what its `output` and `stderr` blocks say.
     case passed
-    /// The cell ran to the end but not as the lesson expects (for example a non-zero exit code).
+    /// The cell ended as expected, but its output does not match the lesson's `output` or `stderr` block.
     case failed
-    /// A signal killed the cell's process, and the lesson did not expect it.
-    case crashed
-    /// The cell ran past its timeout and its process tree was ended.
+    /// The cell ended in a way the lesson does not expect: an unexpected exit code, a crash (a signal), or a
+    /// process that could not be started at all.
+    case error
+    /// The cell ran past its timeout, which the lesson does not expect, and its process tree was ended.
     case timedOut = "timed out"
     /// The lesson marks the cell `skip`.
     case skipped
-    /// The cell could not be run at all (its process could not be started).
-    case error
 
     /// Whether the status counts as a success for the exit code of `lesson`.
     public var isSuccess: Bool { self == .passed || self == .skipped }
@@ -37,6 +36,11 @@ public struct CellResult: Sendable {
     public var duration: Duration
     /// Processes the cell left running (or that ran at its timeout) besides its own, which the runner ended.
     public var strayProcessesEnded: Int
+    /// How the output differs from the lesson's `output` and `stderr` blocks (see ``OutputCheck``); empty when
+    /// the output was not compared or matches.
+    public var mismatches: [OutputMismatch] = []
+    /// Whether the result was taken from a ``ResultCache`` instead of running the cell.
+    public var isCached = false
 
     public init(
         cellID: String, status: CellStatus, detail: String? = nil, termination: TerminationStatus? = nil,

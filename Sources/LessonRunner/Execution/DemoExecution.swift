@@ -41,15 +41,15 @@ public struct DemoExecution: Sendable {
             }
         } else if expectation == .timeout {
             let ending = termination.map { "\($0)" } ?? "ended"
-            result.status = .failed
+            result.status = .error
             result.detail = "\(ending) before its \(DurationFormat.short(timeout)) timeout, expected timeout"
         } else if let termination, !expectation.isMet(by: termination) {
             switch termination {
             case .signaled(let signal):
-                result.status = .crashed
+                result.status = .error
                 result.detail = "killed by \(signal.name), expected \(expectation)"
             case .exited(let code):
-                result.status = .failed
+                result.status = .error
                 result.detail = "exit \(code), expected \(expectation)"
             }
         }

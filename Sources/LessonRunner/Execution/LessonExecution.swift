@@ -2,15 +2,19 @@
 public struct LessonExecution: Sendable {
     /// What runs each cell.
     public var executor: CellExecutor
+    /// Where results of earlier runs are kept, or nil to run every cell.
+    public var cache: ResultCache?
 
-    public init(executor: CellExecutor = CellExecutor()) {
+    public init(executor: CellExecutor = CellExecutor(), cache: ResultCache? = nil) {
         self.executor = executor
+        self.cache = cache
     }
 
     /// Runs the cells of `lesson` whose ids are in `cellIDs` (all cells when nil), in document order.
     ///
     /// A cell that fails, crashes or times out does not stop the run; SIGINT or SIGTERM does, after ending the
-    /// running cell (once ``InterruptSignal/install()`` was called).
+    /// running cell (once ``InterruptSignal/install()`` was called). Unless `arguments` replace the cells' own, each
+    /// cell's output is compared with its expected blocks (see ``OutputCheck``).
     ///
     /// - Parameters:
     ///   - arguments: Demo arguments that replace every selected cell's `args=`.
@@ -25,14 +29,34 @@ public struct LessonExecution: Sendable {
         let selected = lesson.cells.filter { cellIDs?.contains($0.id) ?? true }
         for (index, cell) in selected.enumerated() {
             observer?.cellWillStart(cell, index: index, of: selected.count, in: lesson)
-            let result = executor.run(cell, arguments: arguments) { stream, bytes in
-                observer?.cell(cell, printed: bytes, on: stream)
-            }
+            var result = runCell(cell, arguments: arguments, observer: observer)
+            // Output run with other arguments than the lesson's cannot be held against its expected blocks.
+            if arguments == nil { result = OutputCheck.judged(result, for: cell) }
             observer?.cellDidFinish(cell, result: result, in: lesson)
             results.append(result)
             if InterruptSignal.received != nil { break }
         }
         return LessonRunResult(lesson: lesson, results: results, duration: clock.now - start)
+    }
+}
+
+extension LessonExecution {
+    /// Runs one cell, or takes its execution from the cache when the cache has it.
+    private func runCell(_ cell: Cell, arguments: [String]?, observer: (any LessonRunObserver)?) -> CellResult {
+        if cell.options.skip { return .skipped(cell) }
+        let key = arguments == nil ? cache?.key(for: cell) : nil
+        if let key, let cached = cache?.execution(for: key) {
+            var result = cached.judged(cellID: cell.id, expectation: cell.options.expectation)
+            result.isCached = true
+            return result
+        }
+        let execution = executor.execute(
+            demo: cell.demo, arguments: arguments ?? cell.options.arguments, timeout: cell.options.timeout
+        ) { stream, bytes in
+            observer?.cell(cell, printed: bytes, on: stream)
+        }
+        if let key, execution.launchFailure == nil { cache?.store(execution, for: key) }
+        return execution.judged(cellID: cell.id, expectation: cell.options.expectation)
     }
 }
 

@@ -96,6 +96,16 @@ struct CellCollector {
             return
         }
         let expected = ExpectedOutput(text: block.content, block: block)
+        do {
+            _ = try ExpectedPattern.parse(content: block.content, info: block.info)
+        } catch {
+            let location = error.line.map {
+                SourceLocation(
+                    file: file, line: block.lines.lowerBound + 1 + $0, column: block.linePrefix.utf8.count + 1)
+            } ?? SourceLocation(
+                file: file, line: block.location.line, column: block.location.column + block.fence.utf8.count)
+            self.error(at: location, "in this `\(stream)` block: \(error.message)")
+        }
         let existing = stream == "output" ? drafts[index].expectedOutput : drafts[index].expectedError
         if let existing {
             let cellLine = drafts[index].block.location.line

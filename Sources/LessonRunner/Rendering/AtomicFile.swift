@@ -10,6 +10,16 @@ public enum AtomicFile {
     ///
     /// - Throws: ``FileWriteError`` with the path and the reason.
     public static func write(_ bytes: [UInt8], to path: FilePath) throws(FileWriteError) {
+        try write(bytes, to: path, unlessChangedFrom: nil)
+    }
+
+    /// Like ``write(_:to:)``, but leaves `path` alone when its bytes, read right before the rename, are no
+    /// longer `original`: someone changed the file since it was read.
+    ///
+    /// - Throws: ``FileWriteError``; its ``FileWriteError/changedOnDisk`` is true when the file had changed.
+    public static func write(
+        _ bytes: [UInt8], to path: FilePath, unlessChangedFrom original: [UInt8]?
+    ) throws(FileWriteError) {
         let directory = path.removingLastComponent()
         let temporaryTemplate = (directory.isEmpty ? FilePath(".") : directory)
             .appending("." + (path.lastComponent?.string ?? "report") + ".XXXXXX").string
@@ -28,7 +38,13 @@ public enum AtomicFile {
                 guard fchmod(rawDescriptor, 0o666 & ~mask) == 0 else { throw Errno(rawValue: errno) }
                 guard fsync(rawDescriptor) == 0 else { throw Errno(rawValue: errno) }
             }
+            if let original, (try? LessonFileReader.read(path: path.string)) != original {
+                unlink(temporaryPath)
+                throw FileWriteError(path: path, errno: nil, changedOnDisk: true)
+            }
             guard rename(temporaryPath, path.string) == 0 else { throw Errno(rawValue: errno) }
+        } catch let error as FileWriteError {
+            throw error
         } catch {
             unlink(temporaryPath)
             throw FileWriteError(path: path, errno: error as? Errno)
@@ -42,13 +58,17 @@ public struct FileWriteError: Error, Sendable, CustomStringConvertible {
     public var path: FilePath
     /// What the system said.
     public var errno: Errno?
+    /// Whether the file was left alone because it changed on disk since it was read.
+    public var changedOnDisk: Bool
 
-    public init(path: FilePath, errno: Errno?) {
+    public init(path: FilePath, errno: Errno?, changedOnDisk: Bool = false) {
         self.path = path
         self.errno = errno
+        self.changedOnDisk = changedOnDisk
     }
 
     public var description: String {
-        "cannot write \(path): " + (errno.map { "\($0)" } ?? "unknown error")
+        if changedOnDisk { return "\(path) changed on disk since it was read; it is not overwritten (run again)" }
+        return "cannot write \(path): " + (errno.map { "\($0)" } ?? "unknown error")
     }
 }

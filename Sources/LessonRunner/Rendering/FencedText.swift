@@ -3,8 +3,11 @@ struct FencedText {
     var info: String
     var content: String
     var fenceCharacter: Character
+    /// The shortest fence to use: an existing block's fence length, kept when the content allows it.
+    var minimumFenceLength = 3
 
-    /// The fence: at least three characters, and longer than any run of the fence character in the content.
+    /// The fence: at least ``minimumFenceLength`` characters, and longer than any run of the fence character in
+    /// the content.
     var fence: String {
         var longest = 0
         var current = 0
@@ -12,7 +15,7 @@ struct FencedText {
             current = character == fenceCharacter ? current + 1 : 0
             longest = max(longest, current)
         }
-        return String(repeating: fenceCharacter, count: max(3, longest + 1))
+        return String(repeating: fenceCharacter, count: max(minimumFenceLength, 3, longest + 1))
     }
 
     /// The block's lines, the first behind `firstPrefix` and the rest behind `prefix`.

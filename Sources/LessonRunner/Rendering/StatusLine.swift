@@ -16,7 +16,7 @@ public enum StatusLine {
         default:
             parts.append(result.status.rawValue + (result.detail.map { ": " + $0 } ?? ""))
         }
-        parts.append(DurationFormat.short(result.duration))
+        parts.append(DurationFormat.short(result.duration) + (result.isCached ? " (cached)" : ""))
         for stream in [OutputStream.stdout, .stderr] {
             let capture = result.output[stream]
             if capture.isTruncated {

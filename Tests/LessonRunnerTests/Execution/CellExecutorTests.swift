@@ -31,11 +31,11 @@ struct CellExecutorTests {
         #expect(execution.output.stdout.text == "checking the input...\n")
         #expect(execution.output.stderr.text == "warning: the input is empty\n")
         let failed = execution.judged(cellID: "c", expectation: .success)
-        #expect(failed.status == .failed)
+        #expect(failed.status == .error, "an unexpected exit is an error; failed means an output mismatch")
         #expect(failed.detail == "exit 3, expected success")
         #expect(execution.judged(cellID: "c", expectation: .exitCode(3)).status == .passed)
         #expect(execution.judged(cellID: "c", expectation: .failure).status == .passed)
-        #expect(execution.judged(cellID: "c", expectation: .exitCode(4)).status == .failed)
+        #expect(execution.judged(cellID: "c", expectation: .exitCode(4)).status == .error)
     }
 
     @Test func recordsTheOrderInWhichChunksArrived() {
@@ -65,7 +65,7 @@ struct CellExecutorTests {
 
     @Test func aCellThatEndsBeforeAnExpectedTimeoutFails() {
         let result = execute("hello-lines").judged(cellID: "c", expectation: .timeout)
-        #expect(result.status == .failed)
+        #expect(result.status == .error, "an exit the lesson does not expect is an error")
     }
 
     @Test func timeoutKillsAGrandchildThatIgnoresSIGTERM() throws {
@@ -104,7 +104,7 @@ struct CellExecutorTests {
         }
         #expect(execution.output.stdout.text == "about to read a value that is not there\n")
         #expect(execution.output.stderr.text.contains("Fatal error"))
-        #expect(execution.judged(cellID: "c", expectation: .success).status == .crashed)
+        #expect(execution.judged(cellID: "c", expectation: .success).status == .error)
         #expect(execution.judged(cellID: "c", expectation: .crash).status == .passed)
     }
 

@@ -35,8 +35,8 @@ struct ExpectedOutputTests {
     }
 
     @Test func extraWordsAfterOutputStayInTheInfo() throws {
-        let lesson = try parseLesson("```swift demo=hello\n```\n```output  matches=regex  \nx\n```\n")
-        #expect(lesson.cells[0].expectedOutput?.block.info == "output  matches=regex")
+        let lesson = try parseLesson("```swift demo=hello\n```\n```output  unordered  sanitize=pid  \nx\n```\n")
+        #expect(lesson.cells[0].expectedOutput?.block.info == "output  unordered  sanitize=pid")
         #expect(lesson.cells[0].expectedOutput?.text == "x\n")
     }
 

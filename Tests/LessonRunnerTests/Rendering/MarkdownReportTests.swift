@@ -123,8 +123,8 @@ struct MarkdownReportTests {
     }
 
     @Test func keepsATildeFenceAndTheInfoWordsOfAnExpectedBlock() throws {
-        let report = try render("```swift demo=hello\n```\n~~~~output extra\nold\n~~~~\n", ["hello": ("new\n", "")])
-        #expect(report.hasPrefix("```swift demo=hello\n```\n~~~output extra\nnew\n~~~\n"))
+        let report = try render("```swift demo=hello\n```\n~~~~output unordered\nold\n~~~~\n", ["hello": ("new\n", "")])
+        #expect(report.hasPrefix("```swift demo=hello\n```\n~~~output unordered\nnew\n~~~\n"))
     }
 
     @Test func stripsTerminalEscapesAndShowsControlCharacters() throws {
@@ -173,11 +173,14 @@ struct StatusLineTests {
         let cases: [(CellResult, String)] = [
             (CellResult(cellID: "a", status: .passed, termination: .exited(0), duration: .microseconds(1500)),
              "passed · exit 0 · 1.5 ms"),
-            (CellResult(cellID: "a", status: .failed, detail: "exit 3, expected success", termination: .exited(3),
-                        duration: .milliseconds(12)), "failed: exit 3, expected success · 12 ms"),
-            (CellResult(cellID: "a", status: .crashed, detail: "killed by SIGILL, expected success",
+            (CellResult(cellID: "a", status: .error, detail: "exit 3, expected success", termination: .exited(3),
+                        duration: .milliseconds(12)), "error: exit 3, expected success · 12 ms"),
+            (CellResult(cellID: "a", status: .failed,
+                        detail: "stdout does not match the `output` block at a.md:7", termination: .exited(0),
+                        duration: .milliseconds(3)), "failed: stdout does not match the `output` block at a.md:7 · 3 ms"),
+            (CellResult(cellID: "a", status: .error, detail: "killed by SIGILL, expected success",
                         termination: .signaled(.illegalInstruction), duration: .milliseconds(250)),
-             "crashed: killed by SIGILL, expected success · 250 ms"),
+             "error: killed by SIGILL, expected success · 250 ms"),
             (CellResult(cellID: "a", status: .timedOut, detail: "ran past its 1 s timeout and was stopped",
                         duration: .milliseconds(1520)), "timed out: ran past its 1 s timeout and was stopped · 1.52 s"),
             (CellResult(cellID: "a", status: .skipped), "skipped"),
