@@ -14,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // The HTML report: Swift highlighting from the parser's own classifier, and the page template.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
@@ -37,6 +40,15 @@ let package = Package(
                 "CCmarkGFM",
                 "Multiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The HTML report's default page template, compiled in as bytes (no resource bundle, no Foundation).
+            resources: [
+                .embedInCode("Rendering/Templates/lesson.mustache"),
+                .embedInCode("Rendering/Templates/index.mustache"),
             ]
         ),
         .target(name: "Demos", dependencies: ["LessonRunner", "Multiprocessing"]),
