@@ -57,6 +57,7 @@ enum CellHTML {
     }
 
     private static func code(_ cell: Cell) -> String {
+        guard !cell.code.isEmpty else { return "" }
         let language = cell.language ?? "swift"
         let body = language == "swift" ? SwiftHighlighter.html(cell.code) : HTMLText.escaped(cell.code)
         return "<pre class=\"code\"><code class=\"language-\(HTMLText.escaped(language))\">" + body

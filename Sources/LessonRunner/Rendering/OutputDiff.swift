@@ -48,12 +48,12 @@ public struct OutputDiff: Hashable, Sendable {
                 lines.append(.same(old[i]))
                 i += 1
                 j += 1
-            } else if j < new.count, i == old.count || lengths[i][j + 1] >= lengths[i + 1][j] {
-                lines.append(.actual(new[j]))
-                j += 1
-            } else {
+            } else if i < old.count, j == new.count || lengths[i + 1][j] >= lengths[i][j + 1] {
                 lines.append(.expected(old[i]))
                 i += 1
+            } else {
+                lines.append(.actual(new[j]))
+                j += 1
             }
         }
         self.lines = lines
