@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,8 @@ import Glibc
 /// The bridge to cmark-gfm: parses GFM Markdown into ``MarkdownNode`` values and renders it as HTML.
 ///
 /// This is the only file in the package that imports `CCmarkGFM`. Every function creates, uses and frees its
-/// C objects itself, so nothing of the C library escapes and calls are safe from any thread.
+/// C objects itself, so nothing of the C library escapes; calls are safe from any thread because they take turns
+/// (see ``lock``).
 public enum CommonMarkConverter {
     /// The GFM extensions both parsing and rendering use.
     public static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
@@ -16,6 +18,11 @@ public enum CommonMarkConverter {
     /// ``MarkdownNode/isTruncated``. Swift destroys nested values recursively, so an unbounded tree from a file of
     /// a million `>` could exhaust the stack.
     public static let maximumDepth = 1000
+
+    /// Serialises every use of cmark-gfm. Attaching an extension to a parser adds its special characters (`~`,
+    /// `|`, `:`…) to a table shared by all parsers, and freeing a parser removes them: a parser freed on one
+    /// thread while another parses made the other miss strikethrough or tables (seen as a flaky test).
+    private static let lock = Mutex(())
 
     /// Registers the core extensions exactly once; Swift runs a static initializer once, thread-safely.
     private static let extensionsRegistered: Bool = {
@@ -28,6 +35,10 @@ public enum CommonMarkConverter {
     /// The bytes are passed to cmark as they are: the caller checks them for UTF-8 first if it cares, because
     /// cmark's own check would replace invalid bytes and shift columns.
     public static func parse(_ markdown: [UInt8]) -> MarkdownNode {
+        lock.withLock { _ in parseLocked(markdown) }
+    }
+
+    private static func parseLocked(_ markdown: [UInt8]) -> MarkdownNode {
         let options = CMARK_OPT_SOURCEPOS
         let parser = makeParser(options: options)
         defer { cmark_parser_free(parser) }
@@ -67,6 +78,10 @@ public enum CommonMarkConverter {
     ///   them); the HTML heading carries it, so that a table of contents can link to it. Headings past the end of
     ///   the array, or with an empty id, get none. Ids are written into the attribute HTML-escaped.
     public static func renderHTML(_ markdown: [UInt8], rawHTML: RawHTML, headingIDs: [String] = []) -> String {
+        lock.withLock { _ in renderHTMLLocked(markdown, rawHTML: rawHTML, headingIDs: headingIDs) }
+    }
+
+    private static func renderHTMLLocked(_ markdown: [UInt8], rawHTML: RawHTML, headingIDs: [String]) -> String {
         var options = CMARK_OPT_VALIDATE_UTF8
         if rawHTML != .omitted { options |= CMARK_OPT_UNSAFE }
         let extensions = rawHTML == .allowed ? extensionNames.filter { $0 != "tagfilter" } : extensionNames
