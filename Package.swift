@@ -64,7 +64,9 @@ let package = Package(
         // Release-mode benchmarks with a Python peer: `scripts/benchmark`.
         .executableTarget(
             name: "lesson-benchmarks",
-            dependencies: ["LessonRunner", "Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "LessonRunner", "Multiprocessing", "Demos", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Benchmarks/LessonBenchmarks"
         ),
 
