@@ -76,12 +76,11 @@ public struct HTMLReport: Sendable {
 
         var slugs = HeadingSlugs(reserved: Set(lesson.cells.map(CellHTML.anchor)))
         let headings = CommonMarkConverter.parse(markdown).allNodes.filter { $0.kind == .heading }
-        let toc: [[String: Any]] = headings.map { heading in
-            let text = heading.plainText
-            return ["level": heading.headingLevel ?? 1, "id": slugs.slug(for: text), "text": text]
+        let headingIDs = headings.map { slugs.slug(for: $0.plainText) }
+        let toc: [[String: Any]] = zip(headings, headingIDs).map { heading, id in
+            ["level": heading.headingLevel ?? 1, "id": id, "text": heading.plainText]
         }
-        var content = CommonMarkConverter.renderHTML(
-            markdown, rawHTML: rawHTML, headingIDs: toc.map { $0["id"] as! String })
+        var content = CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs)
         for (index, cell) in lesson.cells.enumerated() {
             let result = run.result(for: cell.id)
             let html = CellHTML.html(for: cell, result: result, diffs: result.map { diffs(cell, $0) } ?? [])

@@ -127,7 +127,9 @@ extension TerminalHTML {
     /// Accumulates HTML, opening and closing style spans lazily.
     struct Writer {
         var html = ""
+        /// The style the next text takes.
         var style = Style()
+        /// The style of the open `<span>`, if one is open.
         var openStyle: Style? = nil
 
         mutating func text(_ scalar: Unicode.Scalar) {
@@ -163,8 +165,6 @@ extension TerminalHTML {
             if !classes.isEmpty {
                 html += "<span class=\"" + classes.joined(separator: " ") + "\">"
                 openStyle = style
-            } else if style == Style() {
-                openStyle = nil
             }
         }
 

@@ -106,12 +106,14 @@ struct HTMLReportTests {
             "```swift demo=hello\n```\n\n```swift demo=echo\n```\n\n```swift demo=crash skip\n```\n",
             ["echo": CellResult(cellID: "echo", status: .timedOut, termination: .signaled(.kill))])
         #expect(html.contains("1 of 3 cells passed, 1 failed, 1 skipped"))
-        #expect(html.contains("<span>Swift 6.3</span><span>Linux x86_64, 2 cores</span><span>2026-01-02 03:04 UTC</span>"))
+        #expect(html.contains(
+            "<span>Swift 6.3</span><span>Linux x86_64, 2 cores</span><span>2026-01-02 03:04 UTC</span>"))
         #expect(html.contains("<span class=\"badge status-timed-out\">timed out</span>"))
     }
 
     @Test func aCustomTemplateReplacesThePage() throws {
-        let template = try ReportTemplate(source: "{{title}}|{{summary.passed}}/{{summary.total}}|{{#toc}}{{id}} {{/toc}}")
+        let template = try ReportTemplate(
+            source: "{{title}}|{{summary.passed}}/{{summary.total}}|{{#toc}}{{id}} {{/toc}}")
         let html = try Self.render(
             "# A `<tag>` & title\n\n```swift demo=hello\n```\n",
             report: HTMLReport(template: template, environment: Self.environment))
