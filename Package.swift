@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The HTML report: Swift highlighting from the parser's own classifier, and the page template.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
@@ -40,6 +43,15 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 // SHA-256 for the result cache's keys.
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The HTML report's default page template, compiled in as bytes (no resource bundle, no Foundation).
+            resources: [
+                .embedInCode("Rendering/Templates/lesson.mustache"),
+                .embedInCode("Rendering/Templates/index.mustache"),
             ]
         ),
         .target(name: "Demos", dependencies: ["LessonRunner", "Multiprocessing"]),
@@ -55,7 +67,9 @@ let package = Package(
         // Release-mode benchmarks with a Python peer: `scripts/benchmark`.
         .executableTarget(
             name: "lesson-benchmarks",
-            dependencies: ["LessonRunner", "Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "LessonRunner", "Multiprocessing", "Demos", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Benchmarks/LessonBenchmarks"
         ),
 

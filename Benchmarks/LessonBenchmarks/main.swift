@@ -1,6 +1,7 @@
 // Release-mode benchmarks of the runner, side by side with a Python peer (Benchmarks/Peers/*.py), as a table.
 //
 //     swift build -c release --static-swift-stdlib && .build/release/lesson-benchmarks [ITERATIONS]
+//     .build/release/lesson-benchmarks html [ITERATIONS]    (the HTML report; see HTMLRenderBenchmark.swift)
 //
 // It measures, per iteration, with warm-up first:
 // - spawn floor: posix_spawn of /bin/true and wait, through the Multiprocessing spawn layer;
@@ -10,8 +11,12 @@
 import LessonRunner
 import Multiprocessing
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
-let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
+let htmlMode = CommandLine.arguments.dropFirst().first == "html"
+let iterations = CommandLine.arguments.dropFirst(htmlMode ? 2 : 1).first.flatMap { Int($0) } ?? (htmlMode ? 10 : 300)
 let benchmarkExecutable = CellExecutor.currentExecutable
 let productsFolder = benchmarkExecutable.removingLastComponent()
 let lessonExecutable = productsFolder.appending("lesson")
@@ -34,6 +39,11 @@ func measure(_ body: () throws -> Void) rethrows -> Sample {
     }
     samples.sort()
     return Sample(median: samples[samples.count / 2], mean: samples.reduce(0, +) / Double(samples.count))
+}
+
+if htmlMode {
+    try runHTMLBenchmark(iterations: iterations)
+    exit(0)
 }
 
 let spawnFloor = try measure {

@@ -153,6 +153,37 @@ struct LessonCommandTests {
         #expect(run.standardError.contains("failing.md:3:1: exit-with: error: exit 5, expected success"))
     }
 
+    @Test func renderHTMLOfAFolderWritesAPagePerLessonAndAnIndex() throws {
+        let folder = try TemporaryFolder()
+        let run = try lesson("render", "course", "--format", "html", "-o", folder.path.string)
+        #expect(run.exitCode == 0, "\(run.standardError)")
+        let read = { (path: String) in
+            String(decoding: try TemporaryFile.read(folder.path.appending(path).string), as: UTF8.self)
+        }
+        let intro = try read("intro.html")
+        #expect(intro.hasPrefix("<!DOCTYPE html>"))
+        #expect(intro.contains("<section class=\"cell status-passed\" id=\"cell-hello-lines\">"))
+        #expect(intro.contains("<a href=\"index.html\">"))
+        #expect(try read("part-two/more.html").contains("<a href=\"../index.html\">"))
+        let index = try read("index.html")
+        #expect(index.contains("href=\"intro.html\"") && index.contains("href=\"part-two/more.html\""))
+        #expect(index.contains("2 of 2 cells passed"))
+    }
+
+    @Test func renderHTMLWithACustomTemplateAndItsErrors() throws {
+        let folder = try TemporaryFolder()
+        let template = folder.path.appending("page.mustache")
+        let file = try FileDescriptor.open(template, .writeOnly, options: [.create], permissions: .ownerReadWrite)
+        try file.closeAfter { _ = try file.writeAll(Array("{{title}}: {{summary.passed}}/{{summary.total}}\n".utf8)) }
+        let run = try lesson("render", "failing.md", "--format", "html", "--template", template.string)
+        #expect(run.exitCode == 1)
+        #expect(run.standardOutput == "Failing: 1/2\n")
+        let missing = try lesson("render", "failing.md", "--format", "html", "--template", "no-such.mustache")
+        #expect(missing.exitCode == 2)
+        #expect(missing.standardError.contains("cannot read no-such.mustache"))
+        #expect(try lesson("render", "failing.md", "--allow-raw-html").exitCode == 2, "HTML options need --format html")
+    }
+
     @Test func demosListsTheRegistry() throws {
         let run = try lesson("demos")
         #expect(run.exitCode == 0)

@@ -10,6 +10,12 @@ public struct CommandRun: Sendable {
     public var standardOutput: String
     public var standardError: String
 
+    public init(termination: TerminationStatus, standardOutput: String, standardError: String) {
+        self.termination = termination
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
     /// The exit code, or -1 when a signal ended the process.
     public var exitCode: Int32 {
         if case .exited(let code) = termination { return code }

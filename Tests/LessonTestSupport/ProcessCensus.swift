@@ -20,6 +20,24 @@ public enum ProcessCensus {
         return fields.count > 1 ? Int32(fields[1]) : nil
     }
 
+    /// The processes whose parent is `pid`, with their command names (`comm`, at most 15 bytes).
+    public static func children(of pid: Int32) -> [(pid: Int32, name: String)] {
+        guard let folder = opendir("/proc") else { return [] }
+        defer { closedir(folder) }
+        var children: [(pid: Int32, name: String)] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let child = Int32(name), parent(of: child) == pid,
+                let stat = read("/proc/\(child)/stat"),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            children.append((child, String(stat[stat.index(after: open)..<close])))
+        }
+        return children
+    }
+
     /// Waits up to `timeout` for every process in `pids` to be gone, zombies included; returns those still there.
     public static func waitUntilGone(_ pids: [Int32], timeout: Duration = .seconds(2)) -> [Int32] {
         let clock = ContinuousClock()

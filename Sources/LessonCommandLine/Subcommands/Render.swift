@@ -3,7 +3,7 @@ import LessonRunner
 import SystemPackage
 
 extension LessonCommand {
-    /// `lesson render PATH… --format markdown [-o OUT]`: runs lessons and writes reports with their output.
+    /// `lesson render PATH… --format markdown|html [-o OUT]`: runs lessons and writes reports with their output.
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run lessons and write reports with each cell's output under it.",
@@ -12,10 +12,15 @@ extension LessonCommand {
                 written to the file OUT (or into OUT when it is a folder or ends in /); several lessons or a folder \
                 are written into the folder OUT, keeping their paths below the folder named. Reports are written \
                 atomically: a reader never sees half a file.
+
+                --format html writes one self-contained page per lesson (LESSON.html) and, in a folder, an \
+                index.html linking them. Raw HTML in a lesson's Markdown goes through GFM's tag filter (<script>, \
+                <style>, <iframe>… show as text) unless --allow-raw-html is given.
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case markdown
+            case html
         }
 
         @OptionGroup var lessons: LessonPathOptions
@@ -26,30 +31,68 @@ extension LessonCommand {
         @Option(name: [.short, .customLong("output")], help: "The report file, or a folder for several reports.")
         var output: String?
 
+        @Option(help: "A mustache template for the HTML lesson page, replacing the built-in one.")
+        var template: String?
+
+        @Flag(help: "Let raw HTML in lessons through unfiltered, scripts included (HTML format).")
+        var allowRawHTML = false
+
         @Flag(name: .shortAndLong, help: "Print each cell's status as it finishes.")
         var verbose = false
 
+        func validate() throws {
+            if format != .html && (template != nil || allowRawHTML) {
+                throw ValidationError("--template and --allow-raw-html apply to --format html only")
+            }
+        }
+
         func run() throws {
+            let htmlReport = format == .html ? try makeHTMLReport() : nil
             let loaded = try lessons.loadLessons()
-            let destination = try ReportDestination(output: output, lessons: loaded.map(\.file))
+            let destination = try ReportDestination(
+                output: output, lessons: loaded.map(\.file), fileExtension: format == .html ? "html" : nil)
             let progress = ProgressPrinter(terminal: .standardError, verbose: verbose)
             var runs: [LessonRunResult] = []
             InterruptSignal.install()
-            for (file, lesson) in loaded {
-                let run = LessonExecution().run(lesson, observer: progress)
-                runs.append(run)
-                // An interrupted lesson's report would be partial: write none, keep the ones already written.
-                try ExitCode.exitIfInterrupted()
-                let report = MarkdownReport().render(run)
-                do {
+            do {
+                for (file, lesson) in loaded {
+                    let run = LessonExecution().run(lesson, observer: progress)
+                    runs.append(run)
+                    // An interrupted lesson's report would be partial: write none, keep the ones already written.
+                    if InterruptSignal.received != nil { break }
+                    let report: [UInt8]
+                    if let htmlReport {
+                        report = htmlReport.render(run, indexHref: destination.indexHref(for: file))
+                    } else {
+                        report = MarkdownReport().render(run)
+                    }
                     try destination.write(report, for: file)
-                } catch {
-                    Terminal.standardError.write("lesson: \(error)\n")
-                    throw ExitCode.usageOrLessonError
                 }
+                try ExitCode.exitIfInterrupted()
+                if format == .html, destination.hasIndex {
+                    let hrefs = loaded.map { destination.reportRelativePath(for: $0.file) }
+                    try destination.writeIndex(HTMLIndex().render(runs, hrefs: hrefs))
+                }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                Terminal.standardError.write("lesson: \(error)\n")
+                throw ExitCode.usageOrLessonError
             }
             progress.printSummary(of: runs)
             if !runs.allSatisfy(\.succeeded) { throw ExitCode.cellFailed }
+        }
+
+        private func makeHTMLReport() throws -> HTMLReport {
+            var report = HTMLReport(rawHTML: allowRawHTML ? .allowed : .filtered)
+            if let template {
+                do {
+                    report.template = try ReportTemplate(path: template)
+                } catch {
+                    throw ValidationError(error.description)
+                }
+            }
+            return report
         }
     }
 }

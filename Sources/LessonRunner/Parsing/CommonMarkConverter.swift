@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,8 @@ import Glibc
 /// The bridge to cmark-gfm: parses GFM Markdown into ``MarkdownNode`` values and renders it as HTML.
 ///
 /// This is the only file in the package that imports `CCmarkGFM`. Every function creates, uses and frees its
-/// C objects itself, so nothing of the C library escapes and calls are safe from any thread.
+/// C objects itself, so nothing of the C library escapes; calls are safe from any thread because they take turns
+/// (see ``lock``).
 public enum CommonMarkConverter {
     /// The GFM extensions both parsing and rendering use.
     public static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
@@ -16,6 +18,11 @@ public enum CommonMarkConverter {
     /// ``MarkdownNode/isTruncated``. Swift destroys nested values recursively, so an unbounded tree from a file of
     /// a million `>` could exhaust the stack.
     public static let maximumDepth = 1000
+
+    /// Serialises every use of cmark-gfm. Attaching an extension to a parser adds its special characters (`~`,
+    /// `|`, `:`…) to a table shared by all parsers, and freeing a parser removes them: a parser freed on one
+    /// thread while another parses made the other miss strikethrough or tables (seen as a flaky test).
+    private static let lock = Mutex(())
 
     /// Registers the core extensions exactly once; Swift runs a static initializer once, thread-safely.
     private static let extensionsRegistered: Bool = {
@@ -28,6 +35,10 @@ public enum CommonMarkConverter {
     /// The bytes are passed to cmark as they are: the caller checks them for UTF-8 first if it cares, because
     /// cmark's own check would replace invalid bytes and shift columns.
     public static func parse(_ markdown: [UInt8]) -> MarkdownNode {
+        lock.withLock { _ in parseLocked(markdown) }
+    }
+
+    private static func parseLocked(_ markdown: [UInt8]) -> MarkdownNode {
         let options = CMARK_OPT_SOURCEPOS
         let parser = makeParser(options: options)
         defer { cmark_parser_free(parser) }
@@ -39,19 +50,49 @@ public enum CommonMarkConverter {
         return convertTree(document)
     }
 
+    /// What happens to raw HTML written in Markdown when it is rendered.
+    public enum RawHTML: Hashable, Sendable {
+        /// Left out: cmark writes `<!-- raw HTML omitted -->` in its place.
+        case omitted
+        /// Passed through GFM's tag filter, as GitHub does: tags such as `<details>` and `<kbd>` work, while
+        /// `<script>`, `<style>`, `<iframe>`, `<textarea>`, `<title>`, `<xmp>`, `<noembed>`, `<noframes>` and
+        /// `<plaintext>` are disarmed (their `<` is escaped, so they show as text).
+        case filtered
+        /// Passed through as written, scripts included.
+        case allowed
+    }
+
     /// Renders `markdown` as an HTML fragment with the GFM extensions.
     ///
     /// Without `allowRawHTML`, raw HTML in the Markdown is left out (cmark writes `<!-- raw HTML omitted -->`).
     /// With it, raw HTML passes through except for the tags GFM's tag filter disarms, such as `<script>`,
     /// `<style>`, `<iframe>` and `<textarea>`, whose `<` is escaped.
     public static func renderHTML(_ markdown: [UInt8], allowRawHTML: Bool) -> String {
+        renderHTML(markdown, rawHTML: allowRawHTML ? .filtered : .omitted)
+    }
+
+    /// Renders `markdown` as an HTML fragment with the GFM extensions (tables, strikethrough, autolinks, task
+    /// lists), treating raw HTML as `rawHTML` says.
+    ///
+    /// - Parameter headingIDs: An `id` attribute for each heading, in document order (as ``parse(_:)`` lists
+    ///   them); the HTML heading carries it, so that a table of contents can link to it. Headings past the end of
+    ///   the array, or with an empty id, get none. Ids are written into the attribute HTML-escaped.
+    public static func renderHTML(_ markdown: [UInt8], rawHTML: RawHTML, headingIDs: [String] = []) -> String {
+        lock.withLock { _ in renderHTMLLocked(markdown, rawHTML: rawHTML, headingIDs: headingIDs) }
+    }
+
+    private static func renderHTMLLocked(_ markdown: [UInt8], rawHTML: RawHTML, headingIDs: [String]) -> String {
         var options = CMARK_OPT_VALIDATE_UTF8
-        if allowRawHTML { options |= CMARK_OPT_UNSAFE }
-        let parser = makeParser(options: options)
+        if rawHTML != .omitted { options |= CMARK_OPT_UNSAFE }
+        let extensions = rawHTML == .allowed ? extensionNames.filter { $0 != "tagfilter" } : extensionNames
+        let parser = makeParser(options: options, extensions: extensions)
         defer { cmark_parser_free(parser) }
         feed(markdown, to: parser)
         guard let document = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(document) }
+        // The replaced headings are freed only after rendering: their inline children's text points into them.
+        let replacedHeadings = headingIDs.isEmpty ? [] : setHeadingIDs(headingIDs, in: document)
+        defer { for heading in replacedHeadings { cmark_node_free(heading) } }
         // The tag filter only acts when the renderer receives the parser's extension list.
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return ""
@@ -60,10 +101,58 @@ public enum CommonMarkConverter {
         return String(cString: html)
     }
 
-    private static func makeParser(options: Int32) -> OpaquePointer {
+    /// Replaces each heading by a custom block that writes `<hN id="…">` and `</hN>` around the heading's inline
+    /// children: cmark's HTML renderer has no attributes, but renders a custom block's enter and exit text as is.
+    ///
+    /// - Returns: The headings taken out of the tree, for the caller to free once it no longer uses the tree.
+    private static func setHeadingIDs(_ ids: [String], in document: OpaquePointer) -> [OpaquePointer] {
+        var headings: [OpaquePointer] = []
+        guard let iterator = cmark_iter_new(document) else { return [] }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
+                cmark_node_get_type(node) == CMARK_NODE_HEADING
+            {
+                headings.append(node)
+            }
+        }
+        cmark_iter_free(iterator)
+        var replaced: [OpaquePointer] = []
+        for (heading, id) in zip(headings, ids) where !id.isEmpty {
+            guard let wrapper = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            let level = cmark_node_get_heading_level(heading)
+            _ = cmark_node_set_on_enter(wrapper, "<h\(level) id=\"\(escapedAttribute(id))\">")
+            _ = cmark_node_set_on_exit(wrapper, "</h\(level)>")
+            var moved = true
+            while moved, let child = cmark_node_first_child(heading) {
+                moved = cmark_node_append_child(wrapper, child) != 0
+            }
+            guard moved, cmark_node_replace(heading, wrapper) != 0 else {
+                cmark_node_free(wrapper)
+                continue
+            }
+            replaced.append(heading)
+        }
+        return replaced
+    }
+
+    private static func escapedAttribute(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func makeParser(options: Int32, extensions: [String] = extensionNames) -> OpaquePointer {
         precondition(extensionsRegistered)
         guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed: out of memory") }
-        for name in extensionNames {
+        for name in extensions {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }

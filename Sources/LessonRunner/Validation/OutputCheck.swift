@@ -13,7 +13,7 @@ public enum OutputCheck {
                 ?? ExpectedPattern(lines: [.literal("\u{0}")], rawLines: ["(unreadable block)"])
             let comparison = OutputComparison(pattern: pattern, actual: TerminalText.plain(output[stream].text))
             guard !comparison.matches else { continue }
-            let diff = OutputDiff(comparison: comparison, block: expected.block)
+            let diff = UnifiedDiff(comparison: comparison, block: expected.block)
             var location = expected.block.location
             location.line = diff.firstDifferenceLine
             location.column = 1

@@ -1,5 +1,5 @@
 /// Renders an ``OutputComparison`` as a unified diff with `FILE:LINE` hunks, and finds its first difference.
-struct OutputDiff {
+struct UnifiedDiff {
     /// Lines of context around each change.
     static let context = 2
 

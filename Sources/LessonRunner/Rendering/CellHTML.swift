@@ -1,0 +1,104 @@
+import Multiprocessing
+
+/// One cell as the HTML report shows it: an anchor, a status badge with the exit and the duration, the code
+/// highlighted, and stdout and stderr as separate blocks.
+///
+/// ```html
+/// <section class="cell status-passed" id="cell-ID">
+///   <header class="cell-header">…badge, id, demo, exit, duration…</header>
+///   <pre class="code"><code class="language-swift">…</code></pre>
+///   <div class="cell-detail">…</div>           (a status other than passed or skipped)
+///   <div class="diff">…</div>                  (a failed cell's diffs)
+///   <figure class="stream stream-stdout">…</figure>
+///   <figure class="stream stream-stderr">…</figure>
+///   <ul class="cell-notes">…</ul>              (cut output, invalid UTF-8, ended stray processes)
+/// </section>
+/// ```
+enum CellHTML {
+    /// The anchor of a cell: `cell-ID`.
+    static func anchor(_ cell: Cell) -> String { "cell-" + cell.id }
+
+    /// The CSS class of a status: `status-passed`, `status-timed-out`.
+    static func statusClass(_ status: CellStatus?) -> String {
+        "status-" + (status?.rawValue.replacing(" ", with: "-") ?? "not-run")
+    }
+
+    /// The cell's HTML; `result` is nil for a cell that was not run.
+    static func html(for cell: Cell, result: CellResult?, diffs: [OutputDiff]) -> String {
+        let anchor = HTMLText.escaped(anchor(cell))
+        var html = "<section class=\"cell \(statusClass(result?.status))\" id=\"\(anchor)\">\n"
+        html += "<header class=\"cell-header\">"
+        html += "<span class=\"badge \(statusClass(result?.status))\">"
+            + HTMLText.escaped(result?.status.rawValue ?? "not run") + "</span> "
+        html += "<a class=\"cell-id\" href=\"#\(anchor)\">" + HTMLText.escaped(cell.id) + "</a> "
+        html += "<span class=\"cell-demo\">demo=" + HTMLText.escaped(cell.demo) + "</span>"
+        if let result, result.status != .skipped {
+            html += " <span class=\"cell-exit\">"
+                + HTMLText.escaped(result.termination?.description ?? "not started") + "</span>"
+            html += " <span class=\"cell-duration\">" + HTMLText.escaped(DurationFormat.short(result.duration))
+                + "</span>"
+        }
+        html += "</header>\n"
+        html += code(cell)
+        if let result {
+            if result.status != .passed, let detail = result.detail {
+                html += "<div class=\"cell-detail\">" + HTMLText.escaped(detail) + "</div>\n"
+            }
+            for diff in diffs { html += self.diff(diff) }
+            if result.status != .skipped {
+                for stream in [OutputStream.stdout, .stderr] where !result.output[stream].isEmpty {
+                    html += self.stream(stream, result.output[stream])
+                }
+            }
+            html += notes(result)
+        }
+        html += "</section>\n"
+        return html
+    }
+
+    private static func code(_ cell: Cell) -> String {
+        guard !cell.code.isEmpty else { return "" }
+        let language = cell.language ?? "swift"
+        let body = language == "swift" ? SwiftHighlighter.html(cell.code) : HTMLText.escaped(cell.code)
+        return "<pre class=\"code\"><code class=\"language-\(HTMLText.escaped(language))\">" + body
+            + "</code></pre>\n"
+    }
+
+    private static func stream(_ stream: OutputStream, _ capture: CapturedStream) -> String {
+        "<figure class=\"stream stream-\(stream.rawValue)\"><figcaption>\(stream.rawValue)</figcaption>"
+            + "<pre>" + TerminalHTML.html(capture.bytes) + "</pre></figure>\n"
+    }
+
+    private static func diff(_ diff: OutputDiff) -> String {
+        var html = "<figure class=\"diff\"><figcaption>\(diff.stream.rawValue): "
+            + "<del>expected</del> <ins>printed</ins></figcaption><pre>"
+        for line in diff.lines {
+            switch line {
+            case .hunk(let text): html += "<span class=\"diff-hunk\">" + HTMLText.escaped(text) + "</span>\n"
+            case .same(let text): html += "<span class=\"diff-same\">  " + HTMLText.escaped(text) + "</span>\n"
+            case .expected(let text): html += "<del>- " + HTMLText.escaped(text) + "</del>\n"
+            case .actual(let text): html += "<ins>+ " + HTMLText.escaped(text) + "</ins>\n"
+            }
+        }
+        return html + "</pre></figure>\n"
+    }
+
+    private static func notes(_ result: CellResult) -> String {
+        var notes: [String] = []
+        for stream in [OutputStream.stdout, .stderr] {
+            let capture = result.output[stream]
+            if capture.isTruncated {
+                notes.append("\(stream) cut after \(ByteCount.short(capture.bytes.count)) "
+                    + "(\(ByteCount.short(capture.droppedByteCount)) more not shown)")
+            }
+            if capture.hasInvalidUTF8 { notes.append("\(stream) has invalid UTF-8, shown as \\xNN") }
+        }
+        if result.strayProcessesEnded > 0 {
+            let count = result.strayProcessesEnded
+            notes.append("ended \(count) leftover process\(count == 1 ? "" : "es")")
+        }
+        guard !notes.isEmpty else { return "" }
+        return "<ul class=\"cell-notes\">" + notes.map { "<li>" + HTMLText.escaped($0) + "</li>" }.joined()
+            + "</ul>\n"
+    }
+}

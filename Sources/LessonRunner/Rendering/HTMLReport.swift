@@ -1,0 +1,142 @@
+/// The HTML report: one self-contained page per lesson, for a student to read.
+///
+/// The lesson's Markdown is rendered by cmark-gfm with the GFM extensions. Each cell and its `output` and `stderr`
+/// blocks are replaced by the report's own cell HTML (see ``CellHTML``): before cmark sees the source, the report
+/// splices it at the blocks' byte ranges, putting an empty placeholder code block where each cell stands (with
+/// the cell's container prefix, so a cell in a quote or a list stays there) and removing the expected blocks;
+/// cmark's HTML for each placeholder is then swapped for the cell. Headings get ids (slugs of their text) for
+/// the table of contents; cells get `cell-ID` anchors.
+///
+/// The page is the ``template`` filled with these values:
+///
+/// - `title`, `path`: the lesson's title (its first heading, else its path) and its path.
+/// - `content`: the lesson as HTML, cells included; use `{{{content}}}`.
+/// - `toc`: the headings, each with `level`, `id` and `text`; `hasTOC` says whether there are any.
+/// - `cells`: each cell's `id`, `anchor`, `demo`, `status`, `statusClass` and `duration`.
+/// - `summary`: `passed`, `failed` (failed, error or timed out), `skipped`, `total`, `hasFailed`,
+///   `hasSkipped`, `succeeded`, `duration`, `counts` (`status`, `statusClass` and `count` of each status present),
+///   `swiftVersion`, `machine` and `date`.
+/// - `indexHref`: a link back to the index page, when there is one.
+/// - `generator`: `LessonRunner`.
+public struct HTMLReport: Sendable {
+    /// The page layout.
+    public var template: ReportTemplate
+    /// What happens to raw HTML in the lesson's Markdown: by default it goes through GFM's tag filter.
+    public var rawHTML: CommonMarkConverter.RawHTML
+    /// The Swift version, machine and date the summary shows.
+    public var environment: ReportEnvironment
+    /// The diffs a cell's block shows; by default the output check's (``CellResult/mismatches``).
+    public var diffs: @Sendable (_ cell: Cell, _ result: CellResult) -> [OutputDiff]
+
+    public init(
+        template: ReportTemplate = .lesson, rawHTML: CommonMarkConverter.RawHTML = .filtered,
+        environment: ReportEnvironment = .current,
+        diffs: @escaping @Sendable (_ cell: Cell, _ result: CellResult) -> [OutputDiff] = HTMLReport.expectedOutputDiffs
+    ) {
+        self.template = template
+        self.rawHTML = rawHTML
+        self.environment = environment
+        self.diffs = diffs
+    }
+
+    /// The diffs of a cell whose output did not match its expected blocks, from the output check.
+    @Sendable public static func expectedOutputDiffs(_ cell: Cell, _ result: CellResult) -> [OutputDiff] {
+        result.mismatches.map(OutputDiff.init)
+    }
+
+    /// Renders the page for a lesson run.
+    ///
+    /// - Parameter indexHref: A link to the index page of the lessons rendered with this one, if any.
+    public func render(_ run: LessonRunResult, indexHref: String? = nil) -> [UInt8] {
+        Array(template.render(values(for: run, indexHref: indexHref)).utf8)
+    }
+
+    /// The values the template receives.
+    func values(for run: LessonRunResult, indexHref: String?) -> [String: Any] {
+        let lesson = run.lesson
+        let marker = Self.markerPrefix(avoiding: lesson.source)
+        var edits: [SourceEdit] = []
+        for (index, cell) in lesson.cells.enumerated() {
+            let newline = OutputBlockSplicer.lineEnding(of: cell.block, in: lesson.source)
+            let placeholder = cell.block.linePrefix + "```" + marker + "\(index)" + newline
+                + cell.block.continuationPrefix + "```" + newline
+            edits.append(SourceEdit(range: cell.block.byteRange, replacement: placeholder))
+            for expected in [cell.expectedOutput, cell.expectedError].compactMap(\.self) {
+                edits.append(SourceEdit(range: expected.block.byteRange, replacement: ""))
+            }
+        }
+        let markdown = SourceEdit.apply(edits, to: lesson.source)
+
+        var slugs = HeadingSlugs(reserved: Set(lesson.cells.map(CellHTML.anchor)))
+        let headings = CommonMarkConverter.parse(markdown).allNodes.filter { $0.kind == .heading }
+        let headingIDs = headings.map { slugs.slug(for: $0.plainText) }
+        let toc: [[String: Any]] = zip(headings, headingIDs).map { heading, id in
+            ["level": heading.headingLevel ?? 1, "id": id, "text": heading.plainText]
+        }
+        var content = CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs)
+        for (index, cell) in lesson.cells.enumerated() {
+            let result = run.result(for: cell.id)
+            let html = CellHTML.html(for: cell, result: result, diffs: result.map { diffs(cell, $0) } ?? [])
+            content = content.replacing("<pre><code class=\"language-\(marker)\(index)\"></code></pre>\n", with: html)
+        }
+
+        var values: [String: Any] = [
+            "title": lesson.title ?? lesson.path,
+            "path": lesson.path,
+            "content": content,
+            "toc": toc,
+            "hasTOC": !toc.isEmpty,
+            "cells": lesson.cells.map { cell -> [String: Any] in
+                let result = run.result(for: cell.id)
+                return [
+                    "id": cell.id, "anchor": CellHTML.anchor(cell), "demo": cell.demo,
+                    "status": result?.status.rawValue ?? "not run", "statusClass": CellHTML.statusClass(result?.status),
+                    "duration": result.map { DurationFormat.short($0.duration) } ?? "",
+                ]
+            },
+            "summary": Self.summary(of: [run], environment: environment),
+            "generator": "LessonRunner",
+        ]
+        if let indexHref { values["indexHref"] = indexHref }
+        return values
+    }
+
+    /// The summary values of one or more runs.
+    static func summary(of runs: [LessonRunResult], environment: ReportEnvironment) -> [String: Any] {
+        var counts: [CellStatus: Int] = [:]
+        var duration = Duration.zero
+        for run in runs {
+            counts.merge(run.counts, uniquingKeysWith: +)
+            duration += run.duration
+        }
+        let total = counts.values.reduce(0, +)
+        let passed = counts[.passed] ?? 0
+        let skipped = counts[.skipped] ?? 0
+        return [
+            "passed": passed, "skipped": skipped, "failed": total - passed - skipped, "total": total,
+            "hasFailed": total - passed - skipped > 0, "hasSkipped": skipped > 0,
+            "succeeded": runs.allSatisfy(\.succeeded), "duration": DurationFormat.short(duration),
+            "counts": CellStatus.allCases.compactMap { status -> [String: Any]? in
+                guard let count = counts[status] else { return nil }
+                return ["status": status.rawValue, "statusClass": CellHTML.statusClass(status), "count": count]
+            },
+            "swiftVersion": environment.swiftVersion, "machine": environment.machine, "date": environment.date,
+        ]
+    }
+
+    /// A code block language that the lesson's source does not contain, so that a placeholder cannot be confused
+    /// with an author's block.
+    private static func markerPrefix(avoiding source: [UInt8]) -> String {
+        var marker = "lessonrunner-cell-"
+        while source.contains(marker.utf8) { marker = "x" + marker }
+        return marker
+    }
+}
+
+extension [UInt8] {
+    fileprivate func contains(_ bytes: String.UTF8View) -> Bool {
+        let needle = Array(bytes)
+        guard needle.count <= count else { return false }
+        return indices.dropLast(needle.count - 1).contains { self[$0..<$0 + needle.count].elementsEqual(needle) }
+    }
+}
