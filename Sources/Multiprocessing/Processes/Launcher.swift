@@ -60,14 +60,19 @@ enum Launcher {
         return Int(String(decoding: fields[17], as: UTF8.self)) ?? 0
     }
 
-    private static func fork(passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
+    /// Refuses `fork` in a process with more than one thread.
+    static func checkSingleThreaded(_ name: String) throws(MultiprocessingError) {
         let threads = threadCount()
         guard threads == 1 else {
             throw MultiprocessingError(
                 .forkRefused, "cannot start \(name) with fork: this process has \(threads) threads, and Dispatch, "
                     + "Swift concurrency and locks held by other threads do not survive fork; use spawn or forkserver")
         }
+    }
+
+    private static func fork(passing descriptors: [FileDescriptor], name: String)
+        throws(MultiprocessingError) -> (Connection, ChildHandle) {
+        try checkSingleThreaded(name)
         let (parentEnd, childEnd) = try controlPair(name)
         let parent = getpid()
         StandardStreams.flush()

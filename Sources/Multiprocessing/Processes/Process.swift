@@ -147,6 +147,9 @@ public final class Process: Sendable {
                                            "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
             }
         }
+        if method == .fork {
+            try Launcher.checkSingleThreaded(name)
+        }
         if method == .fork, FunctionRegistry.lookUp(functionName) == nil {
             throw MultiprocessingError(.functionNotRegistered,
                                        "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
