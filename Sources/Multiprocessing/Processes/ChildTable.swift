@@ -32,9 +32,16 @@ enum ChildTable {
         return alive
     }
 
-    /// Forgets every child: in a forked child, whose table is a copy of the parent's.
+    /// Forgets every child: in a forked child, whose table is a copy of the parent's. The copies are leaked on
+    /// purpose: their descriptors are already closed in the child, and their `deinit` would close them again.
     static func resetAfterFork() {
+        for child in children { _ = Unmanaged.passRetained(child) }
         children = []
+    }
+
+    /// Forgets a child that has ended and been joined.
+    static func remove(_ process: Process) {
+        lock.withLock { children.removeAll { $0 === process } }
     }
 
     /// Terminates daemonic children and joins all children.

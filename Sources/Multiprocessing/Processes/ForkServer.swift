@@ -24,9 +24,13 @@ enum ForkServerClient {
 
     private static let server = Mutex<Server?>(nil)
 
-    /// Forgets the parent's server in a forked child (its socket is closed by then).
+    /// Forgets the parent's server in a forked child (its socket is closed by then). The copy of its
+    /// ``ChildProcess`` is leaked on purpose: its `deinit` would kill the parent's server.
     static func resetAfterFork() {
-        server.withLock { $0 = nil }
+        server.withLock { server in
+            if let running = server { _ = Unmanaged.passRetained(running.process) }
+            server = nil
+        }
     }
 
     static func start(passing descriptors: [FileDescriptor], name: String)

@@ -219,6 +219,7 @@ public final class Process: Sendable {
         if let remaining, remaining <= .zero, try handle.poll() == nil { return false }
         guard let status = try handle.wait(timeout: remaining) else { return false }
         state.withLock { $0.status = status }
+        ChildTable.remove(self)
         return true
     }
 

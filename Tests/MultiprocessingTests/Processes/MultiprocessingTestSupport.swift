@@ -60,3 +60,24 @@ private func contents(_ descriptor: Int32) -> String {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// Every Multiprocessing test, one at a time: they share the executable setting, the fork server, the process
+/// name counter and the descriptor table.
+@Suite(.serialized)
+struct MultiprocessingSuite {}
+
+/// Waits until `pid` has died: gone, or a zombie. A grandchild whose parent died is reparented to us when this
+/// test process is a child subreaper (the ProcessContainer tests make it one), so its zombie is reaped here.
+func diesSoon(_ pid: Int32, timeout: Duration = .seconds(5)) -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        guard let state = ProcessCensus.state(of: pid) else { return true }
+        if state == "Z" {
+            Subreaper.reapAdoptedZombies()
+            return true
+        }
+        usleep(5_000)
+    }
+    return false
+}
