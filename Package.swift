@@ -44,6 +44,7 @@ let package = Package(
             name: "LessonCommandLine",
             dependencies: [
                 "LessonRunner",
+                "Multiprocessing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

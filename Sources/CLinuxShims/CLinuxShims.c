@@ -158,6 +158,14 @@ int lx_pin_to_cpu(int cpu) {
     return sched_setaffinity(0, sizeof set, &set);
 }
 
+int lx_unpin(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long cpu = 0; cpu < count && cpu < CPU_SETSIZE; cpu++) CPU_SET((int)cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
 pid_t lx_fork(void) { return fork(); }
 
 pid_t lx_getppid(void) { return getppid(); }

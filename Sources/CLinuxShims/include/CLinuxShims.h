@@ -63,6 +63,8 @@ long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length,
 int lx_affinity_cpu_count(void);
 /// Pins this process (its calling thread and threads it starts later) to one CPU (sched_setaffinity).
 int lx_pin_to_cpu(int cpu);
+/// Allows this process every online CPU again (sched_setaffinity).
+int lx_unpin(void);
 /// fork(2).
 pid_t lx_fork(void);
 /// getppid(2).

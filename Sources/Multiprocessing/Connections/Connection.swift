@@ -62,6 +62,12 @@ public final class Connection: Codable, Sendable {
         try body(try openDescriptor("use the connection"))
     }
 
+    /// The descriptor, for benchmarks that compare a raw pipe with this connection. Do not read, write or close
+    /// it while the connection is in use.
+    public func rawDescriptorForBenchmarks() throws(MultiprocessingError) -> Int32 {
+        try openDescriptor("use the connection").rawValue
+    }
+
     // MARK: Sending
 
     /// Sends `value` as one message, in the compact binary encoding.

@@ -102,12 +102,9 @@ final class SharedRing: @unchecked Sendable {
     /// changes or the deadline passes, and takes the lock again. Returns false when the deadline has passed.
     private func waitUnlocked(on sequence: Field, observed: UInt32, waiting counter: Field,
                               deadline: ContinuousClock.Instant?, ready: () -> Bool) -> Bool {
-        _ = lx_atomic_add_u32(word(counter), 1)
         unlock()
-        defer {
-            lock()
-            _ = lx_atomic_sub_u32(word(counter), 1)
-        }
+        defer { lock() }
+        // Spin first without counting as a waiter, so that a busy peer need not wake us with a system call.
         for _ in 0..<2000 {
             if lx_atomic_load_u32(word(sequence)) != observed || ready() { return true }
         }
@@ -118,7 +115,11 @@ final class SharedRing: @unchecked Sendable {
             let (seconds, attoseconds) = remaining.components
             timeout = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         }
+        // Counted from here: a peer that changes the sequence after this sees the count and wakes us; one that
+        // changed it before makes the futex wait return at once.
+        _ = lx_atomic_add_u32(word(counter), 1)
         _ = lx_futex_wait(word(sequence), observed, timeout)
+        _ = lx_atomic_sub_u32(word(counter), 1)
         return true
     }
 
