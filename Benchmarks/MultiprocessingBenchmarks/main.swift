@@ -321,7 +321,25 @@ func row(_ name: String, _ ours: Sample, unit: String, digits: Int, peer: Sample
     rows.append("| \(name) | \(rounded(ours.median, digits)) \(unit) | \(peerName) | \(peerText) | \(ratio) | \(target) |")
 }
 
+/// Encoding and decoding `[42, nil, "hello"]`: µs for the pair.
+func coderCost() throws -> Sample {
+    let message = SmallMessage()
+    let rounds = 10_000
+    let clock = ContinuousClock()
+    return try measure(max(10, iterations / 10), scale: 1) { () -> Double? in
+        let start = clock.now
+        for _ in 0..<rounds {
+            let bytes = try BinaryEncoder().encode(message)
+            let back = try BinaryDecoder().decode(SmallMessage.self, from: bytes)
+            precondition(back == message)
+        }
+        return seconds(clock.now - start) / Double(rounds) * 1e6
+    }
+}
+
 let peer = try runPeer()
+row("encode + decode `[42, nil, \"hello\"]` (binary Codable)", try coderCost(), unit: "µs", digits: 2,
+    peer: peer["pickle"], peerName: "Python `pickle.dumps` + `loads`", target: "–")
 let rawSame = try roundTrip(parentCPU: 0, childCPU: 0, raw: true)
 let oursSame = try roundTrip(parentCPU: 0, childCPU: 0, raw: false)
 let rawApart = try roundTrip(parentCPU: 0, childCPU: 1, raw: true)

@@ -6,6 +6,7 @@ Usage: multiprocessing_peer.py [ITERATIONS]
 """
 import multiprocessing as mp
 import os
+import pickle
 import statistics
 import subprocess
 import sys
@@ -121,7 +122,14 @@ def start_and_join(method, iterations):
 def main():
     iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     slow = max(10, iterations // 10)  # spawn costs ~55 ms a start
+    def pickle_pairs():
+        start = time.perf_counter()
+        for _ in range(10_000):
+            pickle.loads(pickle.dumps(MESSAGE))
+        return (time.perf_counter() - start) / 10_000 * 1e6
+
     results = [
+        ("pickle", measure(max(10, iterations // 10), pickle_pairs)),
         ("rt-same", round_trip(iterations, 0, 0)),
         ("rt-apart", round_trip(iterations, 0, 1)),
         ("classic-spawn", classic_exercise("spawn", slow)),
