@@ -255,8 +255,8 @@ func manyStarts(_ method: StartMethod) throws -> String {
         precondition(child.exitCode == 0)
     }
     let elapsed = seconds(clock.now - start)
-    return "10,000 starts with \(method): \(rounded(elapsed, 2)) s, descriptors \(before) → \(openDescriptorCount()), "
-        + "zombies \(zombieChildren()), children left \(activeChildren().count)"
+    return "10,000 starts with \(method): \(rounded(elapsed, 2)) s, descriptors \(before) → "
+        + "\(openDescriptorCount()), zombies \(zombieChildren()), children left \(activeChildren().count)"
 }
 
 func rounded(_ value: Double, _ digits: Int) -> String {
@@ -318,7 +318,8 @@ func row(_ name: String, _ ours: Sample, unit: String, digits: Int, peer: Sample
         return "\(rounded(value, 1))×"
     } ?? "–"
     let peerText = peer.map { "\(rounded($0.median, digits)) \(unit)" } ?? "–"
-    rows.append("| \(name) | \(rounded(ours.median, digits)) \(unit) | \(peerName) | \(peerText) | \(ratio) | \(target) |")
+    rows.append(
+        "| \(name) | \(rounded(ours.median, digits)) \(unit) | \(peerName) | \(peerText) | \(ratio) | \(target) |")
 }
 
 /// Encoding and decoding `[42, nil, "hello"]`: µs for the pair.
@@ -343,6 +344,8 @@ row("encode + decode `[42, nil, \"hello\"]` (binary Codable)", try coderCost(), 
 let rawSame = try roundTrip(parentCPU: 0, childCPU: 0, raw: true)
 let oursSame = try roundTrip(parentCPU: 0, childCPU: 0, raw: false)
 let rawApart = try roundTrip(parentCPU: 0, childCPU: 1, raw: true)
+let rawFree = try roundTrip(parentCPU: -1, childCPU: -1, raw: true)
+let oursFree = try roundTrip(parentCPU: -1, childCPU: -1, raw: false)
 let oursApart = try roundTrip(parentCPU: 0, childCPU: 1, raw: false)
 row("pipe round trip `[42, nil, \"hello\"]`, one CPU", oursSame, unit: "µs", digits: 1, peer: peer["rt-same"],
     peerName: "Python `Connection`", target: "≤ 1.5× raw (\(rounded(rawSame.median * 1.5, 1)) µs)")
@@ -351,6 +354,10 @@ row("raw pipe round trip (8 bytes, read/write), one CPU", rawSame, unit: "µs", 
 row("pipe round trip `[42, nil, \"hello\"]`, two CPUs", oursApart, unit: "µs", digits: 1, peer: peer["rt-apart"],
     peerName: "Python `Connection`", target: "≤ 1.5× raw (\(rounded(rawApart.median * 1.5, 1)) µs)")
 row("raw pipe round trip (8 bytes, read/write), two CPUs", rawApart, unit: "µs", digits: 1, peer: peer["rt-apart"],
+    peerName: "Python `Connection`", target: "floor")
+row("pipe round trip `[42, nil, \"hello\"]`, not pinned", oursFree, unit: "µs", digits: 1,
+    peer: peer["rt-free"], peerName: "Python `Connection`", target: "–")
+row("raw pipe round trip (8 bytes, read/write), not pinned", rawFree, unit: "µs", digits: 1, peer: peer["rt-free"],
     peerName: "Python `Connection`", target: "floor")
 for method in StartMethod.allCases {
     row("classic: start, 100 round trips, join (\(method))", try classicExercise(method), unit: "ms", digits: 2,

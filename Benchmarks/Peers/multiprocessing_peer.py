@@ -54,7 +54,8 @@ def measure(count, body, scale=1.0):
 
 def round_trip(iterations, parent_cpu, child_cpu):
     context = mp.get_context("fork")
-    os.sched_setaffinity(0, {parent_cpu})
+    if parent_cpu >= 0:
+        os.sched_setaffinity(0, {parent_cpu})
     parent_end, child_end = context.Pipe()
     child = context.Process(target=echo, args=(child_end, child_cpu, parent_end))
     child.start()
@@ -132,6 +133,7 @@ def main():
         ("pickle", measure(max(10, iterations // 10), pickle_pairs)),
         ("rt-same", round_trip(iterations, 0, 0)),
         ("rt-apart", round_trip(iterations, 0, 1)),
+        ("rt-free", round_trip(iterations, -1, -1)),
         ("classic-spawn", classic_exercise("spawn", slow)),
         ("classic-fork", classic_exercise("fork", iterations // 2)),
         ("classic-forkserver", classic_exercise("forkserver", iterations // 2)),

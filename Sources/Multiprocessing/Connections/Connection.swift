@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLinuxShims
 import Synchronization
 import SystemPackage
 
@@ -98,7 +97,8 @@ public final class Connection: Codable, Sendable {
     private func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
         guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
         let descriptor = try openDescriptor("send")
-        let result = try sending.withLock { (frame: inout [UInt8]) throws(MultiprocessingError) -> Result<Void, Errno> in
+        let result = try sending.withLock {
+            (frame: inout [UInt8]) throws(MultiprocessingError) -> Result<Void, Errno> in
             frame.removeAll(keepingCapacity: frame.capacity <= 1 << 16)
             frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
             try fill(&frame)
@@ -275,19 +275,6 @@ struct ReceiveBuffer: Sendable {
         }
     }
 
-    /// Polls `descriptor` for up to 20 µs before the caller blocks in `read`: a reply on its way from another CPU
-    /// is then taken without going to sleep and being woken, which costs ~20–40 µs on this kind of machine. Skipped
-    /// when this process may run on one CPU only, where spinning would only delay the peer; it never yields, since
-    /// on a busy machine a yield can cost a whole scheduler tick.
-    static func spinUntilReadable(_ descriptor: FileDescriptor) {
-        guard lx_affinity_cpu_count() > 1 else { return }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .microseconds(20))
-        repeat {
-            if case .success(true) = _pollReadable(descriptor, milliseconds: 0) { return }
-        } while clock.now < deadline
-    }
-
     /// Reads what is available (blocking until something is); `false` at end of file.
     mutating func fill(from descriptor: FileDescriptor) -> Result<Bool, Errno> {
         if start > 0 && (end == bytes.count || start > bytes.count / 2) {
@@ -304,7 +291,6 @@ struct ReceiveBuffer: Sendable {
             if needed > bytes.count { bytes.append(contentsOf: repeatElement(0, count: needed - bytes.count)) }
         }
         if end == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-        ReceiveBuffer.spinUntilReadable(descriptor)
         let result = bytes.withUnsafeMutableBytes { raw in
             _read(descriptor, raw.baseAddress! + end, raw.count - end)
         }

@@ -73,7 +73,8 @@ enum ForkServerClient {
         }
         defer { _close(theirs) }
         do {
-            let process = try SpawnerThread.spawn(Launcher.childConfiguration(mode: "forkserver", descriptors: [theirs]))
+            let configuration = Launcher.childConfiguration(mode: "forkserver", descriptors: [theirs])
+            let process = try SpawnerThread.spawn(configuration)
             return Server(process: process, socket: ours)
         } catch {
             _close(ours)

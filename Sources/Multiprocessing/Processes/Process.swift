@@ -143,16 +143,17 @@ public final class Process: Sendable {
                         + "setExecutable(_:)")
             }
             guard FunctionRegistry.lookUp(functionName) != nil else {
-                throw MultiprocessingError(.functionNotRegistered,
-                                           "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
+                throw MultiprocessingError(
+                    .functionNotRegistered,
+                    "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
             }
         }
         if method == .fork {
             try Launcher.checkSingleThreaded(name)
         }
         if method == .fork, FunctionRegistry.lookUp(functionName) == nil {
-            throw MultiprocessingError(.functionNotRegistered,
-                                       "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
+            throw MultiprocessingError(
+                .functionNotRegistered, "no function named '\(functionName)' is registered: pass it to bootstrap(_:)")
         }
 
         let transfer = DescriptorTransfer()

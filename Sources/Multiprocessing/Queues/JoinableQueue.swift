@@ -1,5 +1,6 @@
-/// A ``Queue`` that counts unfinished tasks, as Python's `multiprocessing.JoinableQueue`: every ``put(_:block:timeout:)``
-/// adds one, every ``taskDone()`` removes one, and ``join(timeout:)`` waits until none is left.
+/// A ``Queue`` that counts unfinished tasks, as Python's `multiprocessing.JoinableQueue`: every
+/// ``put(_:block:timeout:)`` adds one, every ``taskDone()`` removes one, and ``join(timeout:)`` waits until none
+/// is left.
 ///
 /// ```swift
 /// let tasks = try JoinableQueue<Int>()

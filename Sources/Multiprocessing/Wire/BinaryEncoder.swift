@@ -157,7 +157,10 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     private func counted() { node.count += 1 }
 
     mutating func encodeNil() throws { counted(); node.bytes.append(BinaryTag.null) }
-    mutating func encode(_ value: Bool) throws { counted(); node.bytes.append(value ? BinaryTag.true : BinaryTag.false) }
+    mutating func encode(_ value: Bool) throws {
+        counted()
+        node.bytes.append(value ? BinaryTag.true : BinaryTag.false)
+    }
     mutating func encode(_ value: String) throws { counted(); node.bytes.appendTagged(value) }
     mutating func encode(_ value: Double) throws { counted(); node.bytes.appendTagged(value) }
     mutating func encode(_ value: Float) throws { counted(); node.bytes.appendTagged(value) }

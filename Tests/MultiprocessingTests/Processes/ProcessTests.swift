@@ -83,13 +83,17 @@ extension MultiprocessingSuite {
             defer { finishMethod(method) }
             let crash = Process(target: TestFunctions.raiseSignal, arguments: SIGSEGV, context: context)
             try crash.start()
-            let crashed = #expect(throws: MultiprocessingError.self) { try crash.value(as: Int.self, timeout: .seconds(10)) }
+            let crashed = #expect(throws: MultiprocessingError.self) {
+                try crash.value(as: Int.self, timeout: .seconds(10))
+            }
             #expect(crashed?.code == .childDied)
             #expect(crash.exitCode == -SIGSEGV)
 
             let silent = Process(target: TestFunctions.exitSilently, arguments: 3, context: context)
             try silent.start()
-            let exited = #expect(throws: MultiprocessingError.self) { try silent.value(as: Int.self, timeout: .seconds(10)) }
+            let exited = #expect(throws: MultiprocessingError.self) {
+                try silent.value(as: Int.self, timeout: .seconds(10))
+            }
             #expect(exited?.code == .childDied)
             #expect(silent.exitCode == 3)
         }

@@ -94,7 +94,8 @@ extension MultiprocessingSuite {
             let context = workerContext(method)
             defer { finishMethod(method) }
             let queue = try SimpleQueue<String>()
-            let process = Process(target: TestFunctions.simpleGreeting, arguments: queue, name: "greeter", context: context)
+            let process = Process(target: TestFunctions.simpleGreeting, arguments: queue, name: "greeter",
+                                  context: context)
             try process.start()
             #expect(try queue.get() == "hello from greeter")
             #expect(try process.value(as: String.self) == "sent")

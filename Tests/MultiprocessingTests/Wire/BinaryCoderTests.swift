@@ -71,9 +71,13 @@ extension MultiprocessingSuite {
         func corruptOrMismatchedDataIsAnErrorNotACrash() throws {
             let bytes = try BinaryEncoder().encode([1, 2, 3])
             #expect(throws: DecodingError.self) { try BinaryDecoder().decode(String.self, from: bytes) }
-            #expect(throws: DecodingError.self) { try BinaryDecoder().decode([Int].self, from: Array(bytes.dropLast())) }
+            #expect(throws: DecodingError.self) {
+                try BinaryDecoder().decode([Int].self, from: Array(bytes.dropLast()))
+            }
             #expect(throws: DecodingError.self) { try BinaryDecoder().decode([Int].self, from: bytes + [0]) }
-            #expect(throws: DecodingError.self) { try BinaryDecoder().decode(Int8.self, from: BinaryEncoder().encode(300)) }
+            #expect(throws: DecodingError.self) {
+                try BinaryDecoder().decode(Int8.self, from: BinaryEncoder().encode(300))
+            }
             #expect(throws: DecodingError.self) { try BinaryDecoder().decode(Int.self, from: [99]) }
             #expect(throws: DecodingError.self) { try BinaryDecoder().decode(Everything.self, from: [10, 0]) }
         }
