@@ -20,12 +20,12 @@ import SystemPackage
 /// print(try process.value(as: String.self))
 /// ```
 ///
-/// **In the parent** it registers the functions, makes writes to a closed pipe return `EPIPE` instead of killing
-/// the process (`SIGPIPE` ignored, as Python does), and returns at once.
+/// **In the parent** it registers the functions and returns at once; it changes no signal disposition.
 ///
 /// **In a child** — the executable started again by the `spawn` start method, or the fork server of `forkserver` —
-/// it never returns: it reads the request from the parent, runs the function, sends back its result or error,
-/// flushes standard output and error, and exits.
+/// it never returns: it asks for `SIGKILL` when its parent dies, ignores `SIGPIPE` (as Python does), reads the
+/// request from the parent, runs the function, sends back its result or error, terminates its daemonic children
+/// and joins the others, flushes standard output and error, and exits.
 ///
 /// **Code before the call runs in every child**, before the child reads its request, every time a child starts:
 /// keep it to declarations. Work done there slows every start and its prints appear once a child.

@@ -44,6 +44,15 @@ extension MultiprocessingSuite {
         }
 
         @Test
+        func writingToAOneWayPipeWhoseReaderIsGoneIsAnErrorNotSIGPIPE() throws {
+            let (reader, writer) = try Pipe(duplex: false)
+            reader.close()
+            let error = #expect(throws: MultiprocessingError.self) { try writer.send("anyone?") }
+            #expect(error?.code == .endOfFile)
+            #expect(throws: MultiprocessingError.self) { try writer.recvBytes() }
+        }
+
+        @Test
         func aConnectionCannotBeSentOverAConnection() throws {
             let (left, right) = try Pipe()
             let error = #expect(throws: MultiprocessingError.self) { try left.send(right) }
