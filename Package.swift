@@ -59,6 +59,7 @@ let package = Package(
             name: "LessonCommandLine",
             dependencies: [
                 "LessonRunner",
+                "Multiprocessing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +72,25 @@ let package = Package(
                 "LessonRunner", "Multiprocessing", "Demos", .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Benchmarks/LessonBenchmarks"
+        ),
+
+        // Release-mode benchmarks of Multiprocessing against Python's multiprocessing: `scripts/benchmark`.
+        .executableTarget(
+            name: "multiprocessing-benchmarks",
+            dependencies: ["Multiprocessing", "CLinuxShims"],
+            path: "Benchmarks/MultiprocessingBenchmarks"
+        ),
+
+        // The functions the Multiprocessing tests run in children, and the worker executable that registers them.
+        .target(
+            name: "MultiprocessingTestFunctions",
+            dependencies: ["Multiprocessing"],
+            path: "Tests/MultiprocessingTestFunctions"
+        ),
+        .executableTarget(
+            name: "multiprocessing-test-worker",
+            dependencies: ["Multiprocessing", "MultiprocessingTestFunctions"],
+            path: "Tests/MultiprocessingWorker"
         ),
 
         // A `lesson` built by "another package": the built-in demos plus fault demos that only tests need.
@@ -87,7 +107,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MultiprocessingTests",
-            dependencies: ["Multiprocessing", "lesson-fixtures"]
+            dependencies: [
+                "Multiprocessing", "MultiprocessingTestFunctions", "LessonTestSupport", "lesson-fixtures",
+                "multiprocessing-test-worker",
+            ]
         ),
         .testTarget(
             name: "LessonRunnerTests",

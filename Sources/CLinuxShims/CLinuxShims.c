@@ -10,6 +10,10 @@
 #include <time.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -85,3 +89,125 @@ int lx_flush_standard_streams(void) {
 }
 
 int lx_line_buffer_standard_output(void) { return setvbuf(stdout, NULL, _IOLBF, 0); }
+
+int lx_socketpair_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
+
+long lx_send_nosignal(int fd, const void *buffer, unsigned long length) {
+    return (long)send(fd, buffer, length, MSG_NOSIGNAL);
+}
+
+#define LX_MAX_DESCRIPTORS 64
+
+long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count) {
+    if (count < 0 || count > LX_MAX_DESCRIPTORS) { errno = EINVAL; return -1; }
+    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(int) * LX_MAX_DESCRIPTORS)]; struct cmsghdr align; } control;
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    if (count > 0) {
+        memset(&control, 0, sizeof control);
+        message.msg_control = control.bytes;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)count);
+    }
+    return (long)sendmsg(socket, &message, MSG_NOSIGNAL);
+}
+
+long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count) {
+    *count = 0;
+    if (capacity < 0 || capacity > LX_MAX_DESCRIPTORS) { errno = EINVAL; return -1; }
+    struct iovec iov = { .iov_base = buffer, .iov_len = length };
+    union { char bytes[CMSG_SPACE(sizeof(int) * LX_MAX_DESCRIPTORS)]; struct cmsghdr align; } control;
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof control.bytes;
+    long received = (long)recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    if (received < 0) return received;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int arrived = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *data = (int *)CMSG_DATA(header);
+        for (int index = 0; index < arrived; index++) {
+            if (*count < capacity) fds[(*count)++] = data[index];
+            else close(data[index]);
+        }
+    }
+    return received;
+}
+
+int lx_affinity_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_COUNT(&set);
+}
+
+int lx_pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
+int lx_unpin(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long cpu = 0; cpu < count && cpu < CPU_SETSIZE; cpu++) CPU_SET((int)cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
+pid_t lx_fork(void) { return fork(); }
+
+pid_t lx_getppid(void) { return getppid(); }
+
+int lx_shared_mutex_size(void) { return (int)sizeof(pthread_mutex_t); }
+
+int lx_shared_mutex_init(void *mutex) {
+    pthread_mutexattr_t attributes;
+    int result = pthread_mutexattr_init(&attributes);
+    if (result != 0) return result;
+    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    result = pthread_mutex_init((pthread_mutex_t *)mutex, &attributes);
+    pthread_mutexattr_destroy(&attributes);
+    return result;
+}
+
+int lx_shared_mutex_lock(void *mutex) {
+    int result = pthread_mutex_lock((pthread_mutex_t *)mutex);
+    if (result == EOWNERDEAD) return pthread_mutex_consistent((pthread_mutex_t *)mutex);
+    return result;
+}
+
+int lx_shared_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)(timeout_nanoseconds / 1000000000);
+    deadline.tv_nsec += (long)(timeout_nanoseconds % 1000000000);
+    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec += 1; deadline.tv_nsec -= 1000000000; }
+    int result = pthread_mutex_timedlock((pthread_mutex_t *)mutex, &deadline);
+    if (result == EOWNERDEAD) return pthread_mutex_consistent((pthread_mutex_t *)mutex);
+    return result;
+}
+
+int lx_shared_mutex_unlock(void *mutex) { return pthread_mutex_unlock((pthread_mutex_t *)mutex); }
+
+uint32_t lx_atomic_load_u32(const uint32_t *address) { return __atomic_load_n(address, __ATOMIC_SEQ_CST); }
+void lx_atomic_store_u32(uint32_t *address, uint32_t value) { __atomic_store_n(address, value, __ATOMIC_SEQ_CST); }
+uint32_t lx_atomic_add_u32(uint32_t *address, uint32_t value) {
+    return __atomic_add_fetch(address, value, __ATOMIC_SEQ_CST);
+}
+uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value) {
+    return __atomic_sub_fetch(address, value, __ATOMIC_SEQ_CST);
+}
+uint64_t lx_atomic_load_u64(const uint64_t *address) { return __atomic_load_n(address, __ATOMIC_SEQ_CST); }

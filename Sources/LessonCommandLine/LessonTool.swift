@@ -1,5 +1,6 @@
 import ArgumentParser
 import LessonRunner
+import Multiprocessing
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -18,12 +19,16 @@ import Glibc
 /// ```
 ///
 /// It must be the first thing the executable does: the same executable is re-run to run each cell, and in such a
-/// child this call runs the cell's demo and exits without reaching the command line.
+/// child this call runs the cell's demo and exits without reaching the command line. A demo's ``Process``es re-run
+/// it too: it first registers every demo's functions and calls Multiprocessing's `bootstrap`, which in such a
+/// child runs the requested function and exits (detected by `MULTIPROCESSING_CHILD`, distinct from a cell's
+/// `LESSONRUNNER_CELL`, which the cell's child removes before its demo runs).
 public enum LessonTool {
     /// Runs a cell's demo (in a child) or the command line (otherwise), and exits.
     ///
     /// Exit codes: 0 when everything passed, 1 when a cell failed, 2 for a usage or lesson error.
     public static func main(demos: DemoRegistry, arguments: [String]? = nil) -> Never {
+        bootstrap(demos.functions)
         CellMode.runIfRequested(demos: demos)
         ToolContext.demos.withLock { $0 = demos }
         do {

@@ -18,7 +18,22 @@ func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
     }
 }
 
+/// A registered function the `process-square` demo runs in a child `Process`: the `lesson` executable itself,
+/// re-run by the spawn start method.
+let square = ProcessFunction("fixtures.square") { (number: Int) -> Int in
+    print("squaring \(number) in \(currentProcess().name)")
+    return number * number
+}
+
 let faultDemos = DemoRegistry([
+    Demo("process-square", summary: "squares a number in a child Process", functions: [square.registration]) {
+        arguments in
+        let number = Int(arguments.first ?? "7") ?? 7
+        let process = Process(target: square, arguments: number, name: "squarer")
+        try process.start()
+        print("\(number)² = \(try process.value(as: Int.self))")
+        return process.exitCode ?? -1
+    },
     Demo("echo-args", summary: "prints each argument on its own line") { arguments in
         for argument in arguments { print("[\(argument)]") }
         return 0

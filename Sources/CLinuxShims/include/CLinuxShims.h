@@ -48,4 +48,43 @@ int lx_flush_standard_streams(void);
 /// setvbuf(stdout, NULL, _IOLBF, 0): line-buffered stdout.
 int lx_line_buffer_standard_output(void);
 
+
+// ── Multiprocessing ────────────────────────────────────────────────────────────────────────────────────────────
+/// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC).
+int lx_socketpair_cloexec(int fds[2]);
+/// send(2) with MSG_NOSIGNAL: a closed peer gives EPIPE, never SIGPIPE.
+long lx_send_nosignal(int fd, const void *buffer, unsigned long length);
+/// sendmsg(2) of `length` bytes with `count` descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL.
+long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count);
+/// recvmsg(2) of up to `length` bytes, receiving up to `capacity` descriptors (close-on-exec) into `fds`;
+/// `*count` is set to how many arrived.
+long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count);
+/// The number of CPUs in this process's affinity mask (sched_getaffinity), or -1.
+int lx_affinity_cpu_count(void);
+/// Pins this process (its calling thread and threads it starts later) to one CPU (sched_setaffinity).
+int lx_pin_to_cpu(int cpu);
+/// Allows this process every online CPU again (sched_setaffinity).
+int lx_unpin(void);
+/// fork(2).
+pid_t lx_fork(void);
+/// getppid(2).
+pid_t lx_getppid(void);
+/// Initialises a process-shared, robust pthread mutex at `mutex` (which must be lx_shared_mutex_size() bytes).
+int lx_shared_mutex_init(void *mutex);
+/// sizeof(pthread_mutex_t).
+int lx_shared_mutex_size(void);
+/// Locks; a holder that died is not an error (the mutex is made consistent again). Returns 0 or an errno value.
+int lx_shared_mutex_lock(void *mutex);
+/// Locks before `timeout_nanoseconds` pass (relative, CLOCK_REALTIME as glibc requires); 0, ETIMEDOUT or errno.
+int lx_shared_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds);
+/// Unlocks.
+int lx_shared_mutex_unlock(void *mutex);
+/// Atomic load, store and add on 32- and 64-bit words in shared memory (sequentially consistent).
+uint32_t lx_atomic_load_u32(const uint32_t *address);
+void lx_atomic_store_u32(uint32_t *address, uint32_t value);
+uint32_t lx_atomic_add_u32(uint32_t *address, uint32_t value);
+uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value);
+uint64_t lx_atomic_load_u64(const uint64_t *address);
+/// futex(FUTEX_WAIT) without FUTEX_PRIVATE_FLAG is what lx_futex_wait does, so it works across processes.
+
 #endif

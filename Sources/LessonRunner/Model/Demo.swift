@@ -1,3 +1,5 @@
+import Multiprocessing
+
 /// A named piece of Swift that a cell runs in a child process.
 ///
 /// A demo prints what the lesson shows; it receives the cell's `args=` (or `lesson run --cell ID -- ARGS`) and
@@ -7,12 +9,27 @@ public struct Demo: Sendable {
     public var name: String
     /// One line for `lesson demos` and reports.
     public var summary: String
+    /// The registered functions the demo runs in ``Multiprocessing/Process``es. `LessonTool.main(demos:)`
+    /// registers every demo's functions with ``Multiprocessing/bootstrap(_:)`` before anything else, so that the
+    /// `lesson` executable, re-run as a child, finds them.
+    public var functions: [RegisteredFunction]
     /// The demo's body. It runs in the child, never in the `lesson` process itself.
     public var body: @Sendable (_ arguments: [String]) throws -> Int32
 
-    public init(_ name: String, summary: String, body: @escaping @Sendable (_ arguments: [String]) throws -> Int32) {
+    /// A demo named `name`.
+    ///
+    /// - Parameters:
+    ///   - name: The name cells use in `demo=NAME`.
+    ///   - summary: One line for `lesson demos`.
+    ///   - functions: The registered functions the body starts processes with (none by default).
+    ///   - body: Receives the cell's arguments and returns the exit code.
+    public init(
+        _ name: String, summary: String, functions: [RegisteredFunction] = [],
+        body: @escaping @Sendable (_ arguments: [String]) throws -> Int32
+    ) {
         self.name = name
         self.summary = summary
+        self.functions = functions
         self.body = body
     }
 }
@@ -46,6 +63,9 @@ public struct DemoRegistry: Sendable {
 
     /// All demos, sorted by name.
     public var demos: [Demo] { entries.sorted { $0.name < $1.name } }
+
+    /// Every demo's registered functions, for ``Multiprocessing/bootstrap(_:)``.
+    public var functions: [RegisteredFunction] { entries.flatMap(\.functions) }
 
     /// This registry with `other`'s demos added; `other` wins where names clash.
     public func merging(_ other: DemoRegistry) -> DemoRegistry {

@@ -47,6 +47,12 @@ struct CellExecutorTests {
         #expect(String(decoding: execution.output.interleaved, as: UTF8.self) == order.joined())
     }
 
+    @Test func aDemoStartsAProcessThatReRunsTheLessonExecutable() {
+        let execution = execute("process-square", ["9"])
+        #expect(execution.termination == .exited(0))
+        #expect(execution.output.stdout.text == "squaring 9 in squarer\n9² = 81\n")
+    }
+
     @Test func passesArgumentsExactly() {
         let execution = execute("echo-args", ["two words", "", "--flag", "ünïcode"])
         #expect(execution.output.stdout.text == "[two words]\n[]\n[--flag]\n[ünïcode]\n")

@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import SystemPackage
+
+/// One end of a ``Pipe(duplex:)``: sends and receives whole messages, as Python's
+/// `multiprocessing.connection.Connection`.
+///
+/// ```swift
+/// let (parentEnd, childEnd) = try Pipe()
+/// let child = Process(target: echo, arguments: childEnd)   // childEnd moves to the child
+/// try child.start()
+/// try parentEnd.send([42, nil, 7] as [Int?])
+/// let reply: [Int?] = try parentEnd.recv()
+/// ```
+///
+/// A message is a frame: a 4-byte little-endian length, then the bytes. ``send(_:)`` frames a value in the compact
+/// binary encoding (``BinaryEncoder``); ``sendBytes(_:)`` frames raw bytes. When the other end is closed, or the
+/// process that held it died, ``recv(_:)`` throws ``MultiprocessingError/Code/endOfFile`` instead of blocking, and
+/// ``send(_:)`` throws with `EPIPE`.
+///
+/// **Passing a connection to a child moves it.** A `Connection` given to a ``Process`` as (part of) its arguments is
+/// closed in this process once the child has started, so that a child's death is end of file here. Make another
+/// pipe for another child.
+///
+/// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
+public final class Connection: Codable, Sendable {
+    private let descriptor: Mutex<FileDescriptor?>
+    private let receiving: Mutex<ReceiveBuffer>
+    /// The frame being sent, kept between sends so that a send allocates nothing for its frame.
+    private let sending = Mutex<[UInt8]>([])
+    private let isSocket: Bool
+    /// Whether this end can receive.
+    public let readable: Bool
+    /// Whether this end can send.
+    public let writable: Bool
+
+    /// The largest message, in bytes: the frame's length field has 32 bits.
+    public static let maximumMessageSize = Int(UInt32.max)
+
+    /// Wraps an open descriptor this connection then owns.
+    init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
+        self.descriptor = Mutex(descriptor)
+        self.receiving = Mutex(ReceiveBuffer())
+        self.readable = readable
+        self.writable = writable
+        self.isSocket = isSocket
+    }
+
+    /// Whether ``close()`` was called (or the connection moved to a child).
+    public var isClosed: Bool { descriptor.withLock { $0 == nil } }
+
+    private func openDescriptor(_ operation: String) throws(MultiprocessingError) -> FileDescriptor {
+        guard let open = descriptor.withLock({ $0 }) else {
+            throw MultiprocessingError(.closed, "cannot \(operation): the connection is closed")
+        }
+        return open
+    }
+
+    /// Runs `body` with the open descriptor.
+    func withDescriptor<T>(_ body: (FileDescriptor) throws -> T) throws -> T {
+        try body(try openDescriptor("use the connection"))
+    }
+
+    /// The descriptor, for benchmarks that compare a raw pipe with this connection. Do not read, write or close
+    /// it while the connection is in use.
+    public func rawDescriptorForBenchmarks() throws(MultiprocessingError) -> Int32 {
+        try openDescriptor("use the connection").rawValue
+    }
+
+    // MARK: Sending
+
+    /// Sends `value` as one message, in the compact binary encoding.
+    ///
+    /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/codingFailed`` if `value` cannot be
+    ///   encoded, ``MultiprocessingError/Code/closed`` after ``close()``, and
+    ///   ``MultiprocessingError/Code/endOfFile`` (`EPIPE`) when the other end is gone.
+    public func send<T: Encodable>(_ value: T) throws(MultiprocessingError) {
+        try sendFrame { frame throws(MultiprocessingError) in
+            do {
+                try BinaryEncoder().encode(value, appendingTo: &frame)
+            } catch {
+                throw MultiprocessingError(.codingFailed, "cannot encode \(T.self): \(error)")
+            }
+        }
+    }
+
+    /// Sends `bytes` as one message, as they are.
+    ///
+    /// - Throws: As ``send(_:)``.
+    public func sendBytes(_ bytes: [UInt8]) throws(MultiprocessingError) {
+        try sendFrame { frame in frame.append(contentsOf: bytes) }
+    }
+
+    /// Sends a frame whose payload `fill` appends after the four bytes of room for the length.
+    private func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
+        guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
+        let descriptor = try openDescriptor("send")
+        let result = try sending.withLock {
+            (frame: inout [UInt8]) throws(MultiprocessingError) -> Result<Void, Errno> in
+            frame.removeAll(keepingCapacity: frame.capacity <= 1 << 16)
+            frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
+            try fill(&frame)
+            let length = frame.count - 4
+            guard length <= Self.maximumMessageSize else {
+                throw MultiprocessingError(.messageTooLarge, "a message of \(length) bytes is too large")
+            }
+            for index in 0..<4 { frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index))) }
+            return _writeAll(descriptor, frame, isSocket: isSocket)
+        }
+        switch result {
+        case .success:
+            return
+        case .failure(.brokenPipe), .failure(.connectionReset):
+            throw MultiprocessingError(.endOfFile, "cannot send: the other end is closed", underlyingError: .brokenPipe)
+        case .failure(let error):
+            throw MultiprocessingError(.systemCallFailed, "cannot send", underlyingError: error)
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Receives the next message and decodes it as a `T`; blocks until one arrives.
+    ///
+    /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/endOfFile`` when the other end is
+    ///   closed (or its process died) and no message is left, ``MultiprocessingError/Code/codingFailed`` if the
+    ///   message is not a `T`, ``MultiprocessingError/Code/closed`` after ``close()``.
+    public func recv<T: Decodable>(_ type: T.Type = T.self) throws(MultiprocessingError) -> T {
+        try withNextMessage { (bytes) throws(MultiprocessingError) -> T in
+            do {
+                return try BinaryDecoder().decode(type, from: bytes)
+            } catch {
+                throw MultiprocessingError(.codingFailed, "cannot decode \(T.self): \(error)")
+            }
+        }
+    }
+
+    /// Receives the next message as bytes; blocks until one arrives.
+    ///
+    /// - Throws: As ``recv(_:)``.
+    public func recvBytes() throws(MultiprocessingError) -> [UInt8] {
+        try withNextMessage { bytes in Array(bytes) }
+    }
+
+    /// Whether a message (or end of file) can be received without blocking, waiting up to `timeout` for one;
+    /// `nil` waits for as long as it takes.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/closed`` after ``close()``.
+    ///
+    /// The corresponding C function is `poll`.
+    public func poll(timeout: Duration? = .zero) throws(MultiprocessingError) -> Bool {
+        guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
+        let descriptor = try openDescriptor("poll")
+        if receiving.withLock({ $0.hasMessage }) { return true }
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
+        while true {
+            let milliseconds = deadline.map { _milliseconds(rounding: clock.now.duration(to: $0)) } ?? -1
+            switch _pollReadable(descriptor, milliseconds: milliseconds) {
+            case .success(let ready):
+                return ready
+            case .failure(.interrupted):
+                continue
+            case .failure(let error):
+                throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
+            }
+        }
+    }
+
+    private func withNextMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
+        throws(MultiprocessingError) -> T {
+        guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
+        let descriptor = try openDescriptor("receive")
+        // The result is not Sendable, and `withLock` returns `sending`: hand it out through a local instead.
+        nonisolated(unsafe) var result: T?
+        try receiving.withLock { (buffer: inout ReceiveBuffer) throws(MultiprocessingError) -> Void in
+            while true {
+                if let frame = buffer.nextFrame() {
+                    defer { buffer.consume(frame) }
+                    try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(MultiprocessingError) -> Void in
+                        result = try body(UnsafeBufferPointer(rebasing: bytes[frame]))
+                    }
+                    return
+                }
+                switch buffer.fill(from: descriptor) {
+                case .success(true):
+                    continue
+                case .success(false):
+                    if buffer.isEmpty {
+                        throw MultiprocessingError(.endOfFile, "end of file: the other end of the pipe is closed")
+                    }
+                    throw MultiprocessingError(.endOfFile, "end of file in the middle of a message")
+                case .failure(.connectionReset):
+                    throw MultiprocessingError(.endOfFile, "end of file: the other end of the pipe is gone")
+                case .failure(let error):
+                    throw MultiprocessingError(.systemCallFailed, "cannot receive", underlyingError: error)
+                }
+            }
+        }
+        return result!
+    }
+
+    // MARK: Closing
+
+    /// Closes this end. Later calls do nothing; sending or receiving afterwards throws
+    /// ``MultiprocessingError/Code/closed``.
+    public func close() {
+        if let open = descriptor.withLock({ value in defer { value = nil }; return value }) {
+            _close(open)
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    // MARK: Codable
+
+    private enum CodingKeys: String, CodingKey { case index, readable, writable, socket }
+
+    /// Passes this connection to a child: only as (part of) a ``Process``'s arguments. The connection moves: it is
+    /// closed here once the child has started.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments, or when closed.
+    public func encode(to encoder: any Encoder) throws {
+        let transfer = try DescriptorTransfer.from(encoder.userInfo, "Connection")
+        let index = transfer.add(try openDescriptor("pass the connection"))
+        transfer.onStart { [self] in close() }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(readable, forKey: .readable)
+        try container.encode(writable, forKey: .writable)
+        try container.encode(isSocket, forKey: .socket)
+    }
+
+    /// Takes over a connection passed by the parent.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
+    public init(from decoder: any Decoder) throws {
+        let transfer = try DescriptorTransfer.from(decoder.userInfo, "Connection")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.descriptor = Mutex(try transfer.descriptor(at: try container.decode(Int.self, forKey: .index)))
+        self.receiving = Mutex(ReceiveBuffer())
+        self.readable = try container.decode(Bool.self, forKey: .readable)
+        self.writable = try container.decode(Bool.self, forKey: .writable)
+        self.isSocket = try container.decode(Bool.self, forKey: .socket)
+    }
+}
+
+/// Bytes read from a connection and not yet handed out; frames are cut from it.
+struct ReceiveBuffer: Sendable {
+    var bytes = [UInt8](repeating: 0, count: 16 * 1024)
+    var start = 0
+    var end = 0
+
+    var isEmpty: Bool { start == end }
+
+    /// The range of the next complete frame's payload, if it is all here.
+    func nextFrame() -> Range<Int>? {
+        guard end - start >= 4 else { return nil }
+        let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
+            | Int(bytes[start + 3]) << 24
+        guard end - start - 4 >= length else { return nil }
+        return (start + 4)..<(start + 4 + length)
+    }
+
+    var hasMessage: Bool { nextFrame() != nil }
+
+    mutating func consume(_ frame: Range<Int>) {
+        start = frame.upperBound
+        if start == end {
+            start = 0
+            end = 0
+        }
+    }
+
+    /// Reads what is available (blocking until something is); `false` at end of file.
+    mutating func fill(from descriptor: FileDescriptor) -> Result<Bool, Errno> {
+        if start > 0 && (end == bytes.count || start > bytes.count / 2) {
+            bytes.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
+            }
+            end -= start
+            start = 0
+        }
+        if end - start >= 4 {
+            let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
+                | Int(bytes[start + 3]) << 24
+            let needed = start + 4 + length
+            if needed > bytes.count { bytes.append(contentsOf: repeatElement(0, count: needed - bytes.count)) }
+        }
+        if end == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        let result = bytes.withUnsafeMutableBytes { raw in
+            _read(descriptor, raw.baseAddress! + end, raw.count - end)
+        }
+        switch result {
+        case .success(0): return .success(false)
+        case .success(let count):
+            end += count
+            return .success(true)
+        case .failure(let error): return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+import SystemPackage
+
+// The middle layer over the system calls connections, queues and children make: `Result`s with the `Errno`,
+// `EINTR` retried, errors that can only be bugs here turned into precondition failures.
+
+/// Reads up to `count` bytes into `buffer`; 0 at end of file.
+///
+/// The corresponding C function is `read`.
+func _read(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Result<Int, Errno> {
+    while true {
+        let result = read(descriptor.rawValue, buffer, count)
+        if result >= 0 { return .success(result) }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        _preconditionNotABug(error, "read")
+        return .failure(error)
+    }
+}
+
+/// Writes all `count` bytes, retrying short writes; on a socket without `SIGPIPE`.
+///
+/// The corresponding C functions are `write` and `send` with `MSG_NOSIGNAL`.
+func _writeAll(_ descriptor: FileDescriptor, _ buffer: UnsafeRawPointer, _ count: Int, isSocket: Bool)
+    -> Result<Void, Errno> {
+    var offset = 0
+    while offset < count {
+        let result = isSocket
+            ? lx_send_nosignal(descriptor.rawValue, buffer + offset, UInt(count - offset))
+            : write(descriptor.rawValue, buffer + offset, count - offset)
+        if result >= 0 {
+            offset += result
+            continue
+        }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        _preconditionNotABug(error, "write")
+        return .failure(error)
+    }
+    return .success(())
+}
+
+/// Writes all of `bytes`.
+func _writeAll(_ descriptor: FileDescriptor, _ bytes: [UInt8], isSocket: Bool) -> Result<Void, Errno> {
+    bytes.withUnsafeBytes { _writeAll(descriptor, $0.baseAddress!, $0.count, isSocket: isSocket) }
+}
+
+/// Reads exactly `count` bytes; `false` at end of file before the first byte, an `EIO`-free error after it.
+func _readExactly(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int)
+    -> Result<Bool, Errno> {
+    var offset = 0
+    while offset < count {
+        switch _read(descriptor, buffer + offset, count - offset) {
+        case .success(0): return offset == 0 ? .success(false) : .failure(.ioError)
+        case .success(let read): offset += read
+        case .failure(let error): return .failure(error)
+        }
+    }
+    return .success(true)
+}
+
+/// A connected pair of Unix stream sockets, both close-on-exec.
+///
+/// The corresponding C function is `socketpair`.
+func _socketPair() -> Result<(FileDescriptor, FileDescriptor), Errno> {
+    var descriptors: [Int32] = [-1, -1]
+    let result = descriptors.withUnsafeMutableBufferPointer { lx_socketpair_cloexec($0.baseAddress!) }
+    if result == 0 {
+        return .success((FileDescriptor(rawValue: descriptors[0]), FileDescriptor(rawValue: descriptors[1])))
+    }
+    return .failure(_currentErrno())
+}
+
+/// Sends `bytes` with `descriptors` attached.
+///
+/// The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+func _send(_ socket: FileDescriptor, _ bytes: [UInt8], descriptors: [FileDescriptor]) -> Result<Void, Errno> {
+    let raw = descriptors.map(\.rawValue)
+    var sent = 0
+    // The descriptors travel with the first byte; what a short send leaves is written plainly.
+    while sent == 0 {
+        let result = bytes.withUnsafeBytes { buffer in
+            raw.withUnsafeBufferPointer {
+                lx_send_with_descriptors(socket.rawValue, buffer.baseAddress, UInt(buffer.count), $0.baseAddress,
+                                         Int32(raw.count))
+            }
+        }
+        if result >= 0 {
+            sent = result
+            break
+        }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        return .failure(error)
+    }
+    if sent == bytes.count { return .success(()) }
+    return Array(bytes[sent...]).withUnsafeBytes {
+        _writeAll(socket, $0.baseAddress!, $0.count, isSocket: true)
+    }
+}
+
+/// Receives up to `count` bytes and up to `capacity` descriptors (close-on-exec); 0 bytes at end of file.
+///
+/// The corresponding C function is `recvmsg`.
+func _receive(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int, capacity: Int)
+    -> Result<(Int, [FileDescriptor]), Errno> {
+    var raw = [Int32](repeating: -1, count: max(capacity, 1))
+    var received: Int32 = 0
+    while true {
+        let result = raw.withUnsafeMutableBufferPointer {
+            lx_receive_with_descriptors(socket.rawValue, buffer, UInt(count), $0.baseAddress, Int32(capacity),
+                                        &received)
+        }
+        if result >= 0 {
+            return .success((result, raw[..<Int(received)].map { FileDescriptor(rawValue: $0) }))
+        }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        return .failure(error)
+    }
+}
+
+/// Whether the descriptor is a socket (so that writes use `send` with `MSG_NOSIGNAL`).
+func _isSocket(_ descriptor: FileDescriptor) -> Bool {
+    var information = stat()
+    guard fstat(descriptor.rawValue, &information) == 0 else { return false }
+    return information.st_mode & S_IFMT == S_IFSOCK
+}

@@ -1,0 +1,82 @@
+import SystemPackage
+
+/// Why a `Multiprocessing` operation failed: a child that crashed or threw, a closed connection, a timeout, a
+/// function that is not registered, a start method that cannot be used.
+///
+/// ```swift
+/// do {
+///     let total: Int = try process.value()
+/// } catch let error as MultiprocessingError where error.code == .childFailed {
+///     print(error.remoteDescription ?? "")   // the description of the error the child threw
+/// }
+/// ```
+public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure. New codes may be added; switch with a `default` case.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// A short name such as `childFailed`.
+        public let description: String
+
+        private init(_ name: String) {
+            description = name
+        }
+
+        /// A system call failed; ``MultiprocessingError/underlyingError`` says why.
+        public static let systemCallFailed = Code("systemCallFailed")
+        /// A child could not be started.
+        public static let startFailed = Code("startFailed")
+        /// The registered function threw in the child; ``MultiprocessingError/remoteDescription`` holds the
+        /// error's description.
+        public static let childFailed = Code("childFailed")
+        /// The child was killed by a signal, crashed, or exited without sending the function's result.
+        public static let childDied = Code("childDied")
+        /// No function is registered under the requested name (in the child, or in this process).
+        public static let functionNotRegistered = Code("functionNotRegistered")
+        /// The executable re-run as a child did not call ``bootstrap(_:)`` first.
+        public static let bootstrapMissing = Code("bootstrapMissing")
+        /// The parent and child speak different versions of the handshake.
+        public static let protocolMismatch = Code("protocolMismatch")
+        /// `fork` was refused because this process has more than one thread.
+        public static let forkRefused = Code("forkRefused")
+        /// The operation does not fit the process's state (started twice, joined before start, …).
+        public static let invalidState = Code("invalidState")
+        /// The peer closed its end, or died: end of file on a connection.
+        public static let endOfFile = Code("endOfFile")
+        /// The connection or queue was closed on this side.
+        public static let closed = Code("closed")
+        /// A timeout passed.
+        public static let timedOut = Code("timedOut")
+        /// `get` found the queue empty (non-blocking, or after the timeout), as Python's `queue.Empty`.
+        public static let empty = Code("empty")
+        /// `put` found the queue full (non-blocking, or after the timeout), as Python's `queue.Full`.
+        public static let full = Code("full")
+        /// A value could not be encoded or decoded.
+        public static let codingFailed = Code("codingFailed")
+        /// A message is larger than the channel can carry.
+        public static let messageTooLarge = Code("messageTooLarge")
+    }
+
+    /// What kind of failure.
+    public var code: Code
+    /// The system error behind the failure, if there is one.
+    public var underlyingError: Errno?
+    /// What was being done, such as `cannot start Process-1`.
+    public var message: String
+    /// For ``Code/childFailed``: the description of the error the child's function threw.
+    public var remoteDescription: String?
+
+    /// Makes an error.
+    public init(_ code: Code, _ message: String, underlyingError: Errno? = nil, remoteDescription: String? = nil) {
+        self.code = code
+        self.message = message
+        self.underlyingError = underlyingError
+        self.remoteDescription = remoteDescription
+    }
+
+    /// The message, then the system error or the child's error.
+    public var description: String {
+        var text = message
+        if let underlyingError { text += ": \(underlyingError) (errno \(underlyingError.rawValue))" }
+        if let remoteDescription { text += ": \(remoteDescription)" }
+        return text
+    }
+}

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plain pthread mutex and condition variable at a stable, heap-allocated address (a pthread mutex must not
+/// move). Used where the state must survive `fork` in a single-threaded process and where a thread must sleep
+/// until another signals it; `Synchronization.Mutex` has no condition variable.
+final class _PthreadLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        precondition(pthread_mutex_init(mutex, nil) == 0, "pthread_mutex_init")
+        precondition(pthread_cond_init(condition, nil) == 0, "pthread_cond_init")
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        precondition(pthread_mutex_lock(mutex) == 0, "pthread_mutex_lock")
+        defer { precondition(pthread_mutex_unlock(mutex) == 0, "pthread_mutex_unlock") }
+        return try body()
+    }
+
+    /// Waits for a signal; call with the lock held.
+    func wait() {
+        precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait")
+    }
+
+    /// Wakes every waiter.
+    func broadcast() {
+        precondition(pthread_cond_broadcast(condition) == 0, "pthread_cond_broadcast")
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+}

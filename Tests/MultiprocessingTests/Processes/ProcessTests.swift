@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LessonTestSupport
+import Multiprocessing
+import MultiprocessingTestFunctions
+import Testing
+
+extension MultiprocessingSuite {
+    struct ProcessTests {
+        @Test(arguments: runnerMethods)
+        func runsAFunctionAndReturnsItsResult(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let process = Process(target: TestFunctions.square, arguments: 12, context: context)
+            #expect(process.pid == nil && process.exitCode == nil && !process.isAlive)
+            try process.start()
+            #expect(process.pid != nil)
+            #expect(try process.join(timeout: .seconds(10)))
+            #expect(process.exitCode == 0)
+            #expect(try process.value(as: Int.self) == 144)
+            #expect(!process.isAlive)
+        }
+
+        @Test(arguments: runnerMethods)
+        func namesFollowStartOrderAndChildrenKnowTheirParent(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            #expect(currentProcess().name == "MainProcess")
+            #expect(parentProcess() == nil)
+            let first = Process(target: TestFunctions.identity, context: context)
+            let second = Process(target: TestFunctions.identity, name: "worker", daemon: true, context: context)
+            try first.start()
+            try second.start()
+            let firstNumber = Int(first.name.dropFirst("Process-".count))
+            #expect(first.name.hasPrefix("Process-") && firstNumber != nil)
+            let one = try first.value(as: [String].self)
+            let two = try second.value(as: [String].self)
+            #expect(one == [first.name, "MainProcess", "false", String(getpid())])
+            #expect(two == ["worker", "MainProcess", "true", String(getpid())])
+            let third = Process(target: TestFunctions.identity, context: context)
+            try third.start()
+            #expect(Int(third.name.dropFirst("Process-".count))! > firstNumber!)
+            try third.join()
+        }
+
+        @Test(arguments: runnerMethods)
+        func anErrorThrownInTheChildComesBackWithItsDescription(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let process = Process(target: TestFunctions.fail, arguments: "no luck", context: context)
+            try process.start()
+            let error = #expect(throws: MultiprocessingError.self) { try process.value(as: Int.self) }
+            #expect(error?.code == .childFailed)
+            #expect(error?.remoteDescription == "no luck")
+            #expect(process.exitCode == 1)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aKilledChildIsAnErrorWithTheNegatedSignal(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let process = Process(target: TestFunctions.sleep, arguments: 60_000, context: context)
+            try process.start()
+            #expect(process.isAlive)
+            #expect(try !process.join(timeout: .milliseconds(50)))
+            try process.kill()
+            #expect(try process.join(timeout: .seconds(10)))
+            #expect(process.exitCode == -9)
+            let error = #expect(throws: MultiprocessingError.self) { try process.value(as: Int.self) }
+            #expect(error?.code == .childDied)
+
+            let terminated = Process(target: TestFunctions.sleep, arguments: 60_000, context: context)
+            try terminated.start()
+            try terminated.terminate()
+            try terminated.join()
+            #expect(terminated.exitCode == -15)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aCrashOrASilentExitIsAnErrorNotAHang(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let crash = Process(target: TestFunctions.raiseSignal, arguments: SIGSEGV, context: context)
+            try crash.start()
+            let crashed = #expect(throws: MultiprocessingError.self) {
+                try crash.value(as: Int.self, timeout: .seconds(10))
+            }
+            #expect(crashed?.code == .childDied)
+            #expect(crash.exitCode == -SIGSEGV)
+
+            let silent = Process(target: TestFunctions.exitSilently, arguments: 3, context: context)
+            try silent.start()
+            let exited = #expect(throws: MultiprocessingError.self) {
+                try silent.value(as: Int.self, timeout: .seconds(10))
+            }
+            #expect(exited?.code == .childDied)
+            #expect(silent.exitCode == 3)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aFunctionTheChildDoesNotKnowIsAnError(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let unknown = ProcessFunction("test.not-registered") { (number: Int) in number }
+            let process = Process(target: unknown, arguments: 1, context: context)
+            try process.start()
+            let error = #expect(throws: MultiprocessingError.self) { try process.value(as: Int.self) }
+            #expect(error?.code == .functionNotRegistered)
+            #expect(error?.remoteDescription?.contains("test.not-registered") == true)
+        }
+
+        @Test(arguments: runnerMethods)
+        func timeoutsReturnWithoutEnding(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let process = Process(target: TestFunctions.sleep, arguments: 60_000, context: context)
+            try process.start()
+            let error = #expect(throws: MultiprocessingError.self) {
+                try process.value(as: Int.self, timeout: .milliseconds(30))
+            }
+            #expect(error?.code == .timedOut)
+            #expect(process.isAlive)
+            #expect(activeChildren().contains { $0 === process })
+            try process.kill()
+            try process.join()
+            #expect(!activeChildren().contains { $0 === process })
+        }
+
+        @Test(arguments: runnerMethods)
+        func theChildsPrintsReachOurStandardStreams(method: StartMethod) throws {
+            // The child inherits our stdout and stderr: point them at files for the duration, and check that the
+            // bootstrap flushed the child's buffered lines before it exited.
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let (output, error) = try capturingStandardStreams {
+                try TestFunctions.printLines.run(3, context: context)
+            }
+            #expect(output == "out 1\nout 2\nout 3\n")
+            #expect(error == "err done\n")
+        }
+
+        @Test
+        func startingTwiceOrJoiningBeforeStartIsAnError() throws {
+            let context = workerContext(.spawn)
+            let process = Process(target: TestFunctions.square, arguments: 2, context: context)
+            #expect(throws: MultiprocessingError.self) { try process.join() }
+            try process.start()
+            let again = #expect(throws: MultiprocessingError.self) { try process.start() }
+            #expect(again?.code == .invalidState)
+            try process.join()
+        }
+
+        @Test
+        func forkIsRefusedInAMultiThreadedProcess() throws {
+            let process = Process(target: TestFunctions.square, arguments: 2, context: workerContext(.fork))
+            let error = #expect(throws: MultiprocessingError.self) { try process.start() }
+            #expect(error?.code == .forkRefused)
+            #expect(error?.description.contains("threads") == true)
+        }
+
+        @Test
+        func anExecutableThatNeverBootstrapsIsAnError() throws {
+            setExecutable("/bin/true")
+            defer { _ = workerContext(.spawn) }
+            let process = Process(target: TestFunctions.square, arguments: 2, context: getContext(.spawn))
+            try process.start()
+            let error = #expect(throws: MultiprocessingError.self) { try process.value(as: Int.self) }
+            #expect(error?.code == .childDied)
+            #expect(error?.description.contains("bootstrap") == true)
+        }
+
+        @Test
+        func cpuCountHonoursTheAffinityMask() {
+            let count = cpuCount()
+            #expect(count >= 1)
+            #expect(count <= Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        }
+    }
+}
