@@ -2,7 +2,26 @@
 // test runner, which cannot be re-run as a child.
 import Multiprocessing
 import MultiprocessingTestFunctions
+#if canImport(Glibc)
+import Glibc
+#endif
 
 bootstrap(TestFunctions.all)
+
+// `multiprocessing-test-worker print-through-child COUNT METHOD`: a parent whose child prints on the parent's own
+// stdout and stderr, so a test can capture both without redirecting the test runner's descriptors.
+let arguments = CommandLine.arguments
+if arguments.count == 4, arguments[1] == "print-through-child", let count = Int(arguments[2]),
+   let method = StartMethod(rawValue: arguments[3]) {
+    do {
+        _ = try TestFunctions.printLines.run(count, context: getContext(method))
+        if method == .forkserver { shutdownForkServer() }
+    } catch {
+        StandardStreams.writeError("print-through-child failed: \(error)\n")
+        exit(1)
+    }
+    exit(0)
+}
+
 // Reached only when started by hand: there is nothing to do.
 print("multiprocessing-test-worker: run by the Multiprocessing tests as a child process")

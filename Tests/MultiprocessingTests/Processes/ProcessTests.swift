@@ -129,15 +129,13 @@ extension MultiprocessingSuite {
 
         @Test(arguments: runnerMethods)
         func theChildsPrintsReachOurStandardStreams(method: StartMethod) throws {
-            // The child inherits our stdout and stderr: point them at files for the duration, and check that the
-            // bootstrap flushed the child's buffered lines before it exited.
-            let context = workerContext(method)
-            defer { finishMethod(method) }
-            let (output, error) = try capturingStandardStreams {
-                try TestFunctions.printLines.run(3, context: context)
-            }
-            #expect(output == "out 1\nout 2\nout 3\n")
-            #expect(error == "err done\n")
+            // A worker process starts a child that prints on the stdout and stderr it inherits from the worker,
+            // whose streams go to files: the bootstrap must flush the child's buffered lines before it exits.
+            let worker = BuiltExecutables.productsFolder.appending("multiprocessing-test-worker")
+            let run = try CommandRun.run(worker, ["print-through-child", "3", method.rawValue])
+            #expect(run.exitCode == 0)
+            #expect(run.standardOutput == "out 1\nout 2\nout 3\n")
+            #expect(run.standardError == "err done\n")
         }
 
         @Test
