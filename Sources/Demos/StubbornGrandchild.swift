@@ -11,14 +11,7 @@ extension Demo {
         "stubborn-grandchild", summary: "starts a grandchild that ignores SIGTERM"
     ) { arguments in
         print("starting a grandchild that ignores SIGTERM")
-        StandardStreams.flush()
-        let grandchild = fork()
-        if grandchild == 0 {
-            // In the grandchild: only async-signal-safe calls from here on.
-            signal(SIGTERM, SIG_IGN)
-            while true { pause() }
-        }
-        guard grandchild > 0 else {
+        guard SigtermIgnoringProcess.start() != nil else {
             perror("fork")
             return 1
         }

@@ -67,12 +67,8 @@ let faultDemos = DemoRegistry([
     },
     Demo("grandchild", summary: "starts a grandchild that ignores SIGTERM and prints its pid; --setsid, --exit") {
         arguments in
-        StandardStreams.flush()
-        let grandchild = fork()
-        if grandchild == 0 {
-            if arguments.contains("--setsid") { setsid() }
-            signal(SIGTERM, SIG_IGN)
-            while true { pause() }
+        guard let grandchild = SigtermIgnoringProcess.start(newSession: arguments.contains("--setsid")) else {
+            return 1
         }
         print("grandchild \(grandchild)")
         StandardStreams.flush()
