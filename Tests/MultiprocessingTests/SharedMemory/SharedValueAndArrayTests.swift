@@ -1,0 +1,40 @@
+import Multiprocessing
+import MultiprocessingTestFunctions
+import Testing
+
+extension MultiprocessingSuite {
+    struct SharedValueAndArrayTests {
+        @Test
+        func valuesAndArraysInThisProcess() throws {
+            let value = try SharedValue<Double>(1.5)
+            value.value += 1
+            #expect(value.value == 2.5 && value.lock != nil)
+            #expect(try value.withLock { $0 *= 2; return $0 } == 5)
+            let raw = try SharedValue<Int32>(7, lock: false)
+            #expect(raw.lock == nil && raw.value == 7)
+
+            let numbers = try SharedArray<Int32>(0..<10)
+            #expect(numbers.count == 10 && numbers[3] == 3)
+            numbers[3] = 30
+            #expect(Array(numbers[2..<5]) == [2, 30, 4])
+            numbers.replace(from: 8, with: [80, 90])
+            #expect(numbers.copy() == [0, 1, 2, 30, 4, 5, 6, 7, 80, 90])
+            #expect(numbers.reduce(0, +) == 225)
+            let zeros = try SharedArray<UInt8>(repeating: 0, count: 5, lock: false)
+            #expect(zeros.lock == nil && Array(zeros) == [0, 0, 0, 0, 0])
+            #expect(try SharedArray<Int64>([]).isEmpty)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aChildNegatesAnArrayAndSetsAValue(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let arguments = Negate(numbers: try SharedArray<Int32>(0..<10), total: try SharedValue<Double>(0))
+            let child = Process(target: SynchronizationTestFunctions.negate, arguments: arguments, context: context)
+            try child.start()
+            #expect(try child.value(as: Int.self, timeout: .seconds(10)) == 10)
+            #expect(arguments.numbers.copy() == (0..<10).map { -$0 })
+            #expect(arguments.total.value == 3.25)
+        }
+    }
+}
