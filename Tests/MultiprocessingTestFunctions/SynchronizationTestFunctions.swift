@@ -111,11 +111,78 @@ public enum SynchronizationTestFunctions {
         return 0
     }
 
+    /// Every primitive under the `fork` start method, run inside a freshly spawned (single-threaded) worker;
+    /// reports `name=value` lines.
+    public static let forkScenario = ProcessFunction("sync.forkScenario") { (_: Empty) -> [String] in
+        let fork = getContext(.fork)
+        var lines: [String] = []
+
+        let counter = try SharedValue<Int64>(0)
+        let start = try Event()
+        let adders = (0..<2).map { _ in
+            Process(target: addUnderLock, arguments: AddUnderLock(counter: counter, start: start, count: 20_000),
+                    context: fork)
+        }
+        for adder in adders { try adder.start() }
+        start.set()
+        for adder in adders { try adder.join() }
+        lines.append("counter=\(counter.value)")
+
+        let lock = try Lock()
+        let victim = Process(target: dieHoldingLock, arguments: lock, context: fork)
+        try victim.start()
+        try victim.join()
+        do throws(MultiprocessingError) {
+            try lock.acquire(timeout: .seconds(5))
+            lines.append("dead-owner=acquired")
+        } catch {
+            lines.append("dead-owner=\(error.code)")
+        }
+        lines.append("after-dead-owner=\(try lock.acquire(timeout: .seconds(5)))")
+        try lock.release()
+
+        let meeting = Meet(barrier: try Barrier(parties: 3), arrived: try SharedValue(0))
+        let parties = (0..<3).map { _ in Process(target: meet, arguments: meeting, context: fork) }
+        for party in parties { try party.start() }
+        let indices = try parties.map { try $0.value(as: [Int].self, timeout: .seconds(10))[0] }
+        lines.append("barrier=\(indices.sorted().map(String.init).joined(separator: ","))")
+
+        let waiting = AwaitCondition(condition: try Condition(), ready: try SharedValue(0), waiting: try SharedValue(0),
+                                     woken: try SharedValue(0))
+        let waiters = (0..<2).map { _ in Process(target: waitForCondition, arguments: waiting, context: fork) }
+        for waiter in waiters { try waiter.start() }
+        try waiting.condition.withLock {
+            waiting.ready.value = 1
+            waiting.condition.notifyAll()
+        }
+        for waiter in waiters { _ = try waiter.value(as: Bool.self, timeout: .seconds(10)) }
+        lines.append("condition-woken=\(waiting.woken.value)")
+
+        let occupying = Occupy(semaphore: try BoundedSemaphore(1), inside: try SharedValue(0), most: try SharedValue(0))
+        let occupants = (0..<3).map { _ in Process(target: occupy, arguments: occupying, context: fork) }
+        for occupant in occupants { try occupant.start() }
+        for occupant in occupants { try occupant.join() }
+        lines.append("semaphore-most=\(occupying.most.value)")
+
+        let event = try Event()
+        let eventWaiter = Process(target: waitForEvent, arguments: event, context: fork)
+        try eventWaiter.start()
+        event.set()
+        lines.append("event=\(try eventWaiter.value(as: Bool.self, timeout: .seconds(10)))")
+
+        let negating = Negate(numbers: try SharedArray<Int32>(0..<10), total: try SharedValue<Double>(0))
+        _ = try negate.run(negating, context: fork)
+        let negated = negating.numbers.copy().map(String.init).joined(separator: ",")
+        lines.append("negated=\(negated) \(negating.total.value)")
+        lines.append("children-left=\(activeChildren().count)")
+        return lines
+    }
+
     public static let all: [RegisteredFunction] = [
         dieHoldingLock.registration, holdLock.registration, addUnderLock.registration, reenter.registration,
         occupy.registration, releaseSemaphore.registration, waitForEvent.registration,
         waitForCondition.registration, meet.registration, negate.registration, invertBytes.registration,
-        dieHoldingMemory.registration,
+        dieHoldingMemory.registration, forkScenario.registration,
     ]
 }
 
