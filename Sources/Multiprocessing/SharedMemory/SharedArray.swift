@@ -12,17 +12,18 @@ import CLinuxShims
 /// try numbers.withLock { buffer in buffer.sort() }     // many elements under the lock at once
 /// ```
 ///
-/// Layout, in shared memory with no name (a `memfd`; see ``SharedMemory``): a robust, process-shared mutex (the
-/// ``lock``, 64 bytes), the element count (8 bytes), padding to 128 bytes, then the elements. Passed to children
-/// among a ``Process``'s arguments.
+/// Layout, in shared memory with no name (a `memfd`; see ``SharedMemory``): a robust, recursive, process-shared
+/// mutex (the ``lock``, 64 bytes), the element count (8 bytes), padding to 128 bytes, then the elements. Passed
+/// to children among a ``Process``'s arguments.
 ///
 /// As in Python, each subscript read or write takes the lock; ``withLock(_:)`` takes it once around many.
 /// A subscript carries on past a process that died holding the lock; ``withLock(_:)`` reports it as
 /// ``MultiprocessingError/Code/ownerDied``.
 public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, Codable, Sendable {
     let mapping: SharedMemoryMapping
-    /// The lock that guards the elements (Python's `get_lock()`); `nil` for a raw array (`lock: false`).
-    public let lock: Lock?
+    /// The lock that guards the elements (Python's `get_lock()`), recursive as Python's, so
+    /// subscripts work inside `lock.withLock {}`; `nil` for a raw array (`lock: false`).
+    public let lock: RLock?
     /// The number of elements, fixed.
     public let count: Int
     private static var offset: Int { 128 }
@@ -60,8 +61,8 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
         self.count = count
         (mapping.base + RobustMutex.reservedSize).storeBytes(of: Int64(count), as: Int64.self)
         if lock {
-            _ = RobustMutex.initialize(at: mapping.base, recursive: false)
-            self.lock = Lock(sharing: mapping)
+            _ = RobustMutex.initialize(at: mapping.base, recursive: true)
+            self.lock = RLock(sharing: mapping)
         } else {
             self.lock = nil
         }
@@ -135,6 +136,6 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
         guard Self.offset + count * MemoryLayout<Element>.stride <= mapping.size else {
             throw MultiprocessingError(.codingFailed, "the shared memory passed is too small for its array")
         }
-        lock = try container.decode(Bool.self, forKey: .locked) ? Lock(sharing: mapping) : nil
+        lock = try container.decode(Bool.self, forKey: .locked) ? RLock(sharing: mapping) : nil
     }
 }

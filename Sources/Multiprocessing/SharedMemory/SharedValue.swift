@@ -9,9 +9,9 @@
 /// try total.withLock { $0 += 1 }                        // a read-modify-write under the lock
 /// ```
 ///
-/// Layout, in shared memory with no name (a `memfd`; see ``SharedMemory``): a robust, process-shared mutex (the
-/// ``lock``, 64 bytes, also present without a lock), then the value. Passed to children among a ``Process``'s
-/// arguments.
+/// Layout, in shared memory with no name (a `memfd`; see ``SharedMemory``): a robust, recursive, process-shared
+/// mutex (the ``lock``, 64 bytes, also present without a lock), then the value. Passed to children among a
+/// ``Process``'s arguments.
 ///
 /// As in Python, ``value`` takes the lock for each read and each write, so `value += 1` is *not* atomic: use
 /// ``withLock(_:)``. A read or write of ``value`` carries on past a process that died holding the lock (one
@@ -19,8 +19,9 @@
 /// ``MultiprocessingError/Code/ownerDied``.
 public final class SharedValue<T: SharedScalar>: Codable, Sendable {
     let mapping: SharedMemoryMapping
-    /// The lock that guards the value (Python's `get_lock()`); `nil` for a raw value (`lock: false`).
-    public let lock: Lock?
+    /// The lock that guards the value (Python's `get_lock()`), recursive as Python's, so
+    /// `.value` works inside `lock.withLock {}`; `nil` for a raw value (`lock: false`).
+    public let lock: RLock?
     private static var offset: Int { RobustMutex.reservedSize }
     private var pointer: UnsafeMutablePointer<T> { (mapping.base + Self.offset).assumingMemoryBound(to: T.self) }
 
@@ -32,8 +33,8 @@ public final class SharedValue<T: SharedScalar>: Codable, Sendable {
         mapping = try SharedMemoryMapping(size: Self.offset + MemoryLayout<T>.stride, name: "multiprocessing-Value")
         (mapping.base + Self.offset).initializeMemory(as: T.self, repeating: initial, count: 1)
         if lock {
-            _ = RobustMutex.initialize(at: mapping.base, recursive: false)
-            self.lock = Lock(sharing: mapping)
+            _ = RobustMutex.initialize(at: mapping.base, recursive: true)
+            self.lock = RLock(sharing: mapping)
         } else {
             self.lock = nil
         }
@@ -78,6 +79,6 @@ public final class SharedValue<T: SharedScalar>: Codable, Sendable {
         mapping = try SharedMemoryMapping.decode(
             decoder, index: container.decode(Int.self, forKey: .index),
             minimumSize: Self.offset + MemoryLayout<T>.stride, what: "SharedValue")
-        lock = try container.decode(Bool.self, forKey: .locked) ? Lock(sharing: mapping) : nil
+        lock = try container.decode(Bool.self, forKey: .locked) ? RLock(sharing: mapping) : nil
     }
 }

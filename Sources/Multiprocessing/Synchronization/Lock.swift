@@ -14,6 +14,9 @@
 /// A process that dies holding the lock does not freeze the others: the next ``acquire(block:timeout:)`` throws
 /// ``MultiprocessingError/Code/ownerDied`` (the lock is free again; check what it guarded and acquire again).
 /// Python waits for ever there.
+///
+/// Release the lock before the last reference to it goes: glibc keeps a held robust mutex in the thread's list,
+/// and the memory it lives in is unmapped with the last reference. ``withLock(_:)`` cannot get this wrong.
 public final class Lock: Codable, Sendable {
     let mapping: SharedMemoryMapping
     let mutex: RobustMutex
@@ -24,12 +27,6 @@ public final class Lock: Codable, Sendable {
     public init() throws(MultiprocessingError) {
         mapping = try SharedMemoryMapping(size: RobustMutex.reservedSize, name: "multiprocessing-Lock")
         mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
-    }
-
-    /// The lock at the start of `mapping`, which its owner (a ``SharedValue`` or ``SharedArray``) initialised.
-    init(sharing mapping: SharedMemoryMapping) {
-        self.mapping = mapping
-        mutex = RobustMutex(address: mapping.base)
     }
 
     /// Acquires the lock, waiting for it (`block`, up to `timeout`; `nil`: no limit) or not.

@@ -10,6 +10,9 @@ extension MultiprocessingSuite {
             value.value += 1
             #expect(value.value == 2.5 && value.lock != nil)
             #expect(try value.withLock { $0 *= 2; return $0 } == 5)
+            // Python's idiom: `with value.get_lock(): value.value += 1` (the lock is recursive, as Python's RLock).
+            try value.lock!.withLock { value.value += 1 }
+            #expect(value.value == 6)
             let raw = try SharedValue<Int32>(7, lock: false)
             #expect(raw.lock == nil && raw.value == 7)
 
@@ -17,6 +20,7 @@ extension MultiprocessingSuite {
             #expect(numbers.count == 10 && numbers[3] == 3)
             numbers[3] = 30
             #expect(Array(numbers[2..<5]) == [2, 30, 4])
+            try numbers.lock!.withLock { numbers[0] = numbers[0] + 0 }
             numbers.replace(from: 8, with: [80, 90])
             #expect(numbers.copy() == [0, 1, 2, 30, 4, 5, 6, 7, 80, 90])
             #expect(numbers.reduce(0, +) == 225)
