@@ -12,6 +12,16 @@ public enum SynchronizationTestFunctions {
         return 0
     }
 
+    /// Sets the value to 99 under its lock and dies before releasing it.
+    public static let dieHoldingValueLock = ProcessFunction("sync.dieHoldingValueLock") {
+        (value: SharedValue<Int64>) -> Int in
+        try value.withLock { number in
+            number = 99
+            raise(SIGKILL)
+        }
+        return 0
+    }
+
     /// Takes the lock, says so, holds it for a while.
     public static let holdLock = ProcessFunction("sync.holdLock") { (arguments: HoldLock) -> Int in
         try arguments.lock.withLock {
@@ -182,7 +192,7 @@ public enum SynchronizationTestFunctions {
         dieHoldingLock.registration, holdLock.registration, addUnderLock.registration, reenter.registration,
         occupy.registration, releaseSemaphore.registration, waitForEvent.registration,
         waitForCondition.registration, meet.registration, negate.registration, invertBytes.registration,
-        dieHoldingMemory.registration, forkScenario.registration,
+        dieHoldingMemory.registration, forkScenario.registration, dieHoldingValueLock.registration,
     ]
 }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Multiprocessing
 import MultiprocessingTestFunctions
 import Testing
@@ -39,6 +42,30 @@ extension MultiprocessingSuite {
             #expect(try child.value(as: Int.self, timeout: .seconds(10)) == 10)
             #expect(arguments.numbers.copy() == (0..<10).map { -$0 })
             #expect(arguments.total.value == 3.25)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aDeadOwnerOfAValuesLock(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let value = try SharedValue<Int64>(1)
+            func killAHolder() throws {
+                let victim = Process(target: SynchronizationTestFunctions.dieHoldingValueLock, arguments: value,
+                                     context: context)
+                try victim.start()
+                #expect(try victim.join(timeout: .seconds(10)))
+                #expect(victim.exitCode == -SIGKILL)
+            }
+            try killAHolder()
+            // withLock reports it (and the lock is free again)...
+            let error = #expect(throws: MultiprocessingError.self) { try value.withLock { $0 += 1 } }
+            #expect(error?.code == .ownerDied)
+            #expect(try value.withLock { $0 } == 99)
+            // ... while `.value`, one aligned load or store, carries on.
+            value.value = 5
+            try killAHolder()
+            #expect(value.value == 99)
+            #expect(try value.withLock { $0 } == 99)
         }
     }
 }
