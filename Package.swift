@@ -80,6 +80,12 @@ let package = Package(
             dependencies: ["Multiprocessing", "CLinuxShims"],
             path: "Benchmarks/MultiprocessingBenchmarks"
         ),
+        // Release-mode benchmarks of the synchronization primitives and shared memory, against Python and C.
+        .executableTarget(
+            name: "synchronization-benchmarks",
+            dependencies: ["Multiprocessing", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Benchmarks/SynchronizationBenchmarks"
+        ),
 
         // The functions the Multiprocessing tests run in children, and the worker executable that registers them.
         .target(

@@ -172,36 +172,6 @@ pid_t lx_getppid(void) { return getppid(); }
 
 int lx_shared_mutex_size(void) { return (int)sizeof(pthread_mutex_t); }
 
-int lx_shared_mutex_init(void *mutex) {
-    pthread_mutexattr_t attributes;
-    int result = pthread_mutexattr_init(&attributes);
-    if (result != 0) return result;
-    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
-    result = pthread_mutex_init((pthread_mutex_t *)mutex, &attributes);
-    pthread_mutexattr_destroy(&attributes);
-    return result;
-}
-
-int lx_shared_mutex_lock(void *mutex) {
-    int result = pthread_mutex_lock((pthread_mutex_t *)mutex);
-    if (result == EOWNERDEAD) return pthread_mutex_consistent((pthread_mutex_t *)mutex);
-    return result;
-}
-
-int lx_shared_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += (time_t)(timeout_nanoseconds / 1000000000);
-    deadline.tv_nsec += (long)(timeout_nanoseconds % 1000000000);
-    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec += 1; deadline.tv_nsec -= 1000000000; }
-    int result = pthread_mutex_timedlock((pthread_mutex_t *)mutex, &deadline);
-    if (result == EOWNERDEAD) return pthread_mutex_consistent((pthread_mutex_t *)mutex);
-    return result;
-}
-
-int lx_shared_mutex_unlock(void *mutex) { return pthread_mutex_unlock((pthread_mutex_t *)mutex); }
-
 uint32_t lx_atomic_load_u32(const uint32_t *address) { return __atomic_load_n(address, __ATOMIC_SEQ_CST); }
 void lx_atomic_store_u32(uint32_t *address, uint32_t value) { __atomic_store_n(address, value, __ATOMIC_SEQ_CST); }
 uint32_t lx_atomic_add_u32(uint32_t *address, uint32_t value) {
@@ -211,3 +181,70 @@ uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value) {
     return __atomic_sub_fetch(address, value, __ATOMIC_SEQ_CST);
 }
 uint64_t lx_atomic_load_u64(const uint64_t *address) { return __atomic_load_n(address, __ATOMIC_SEQ_CST); }
+
+int lx_atomic_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(address, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+int lx_robust_mutex_init(void *mutex, int recursive) {
+    pthread_mutexattr_t attributes;
+    int result = pthread_mutexattr_init(&attributes);
+    if (result != 0) return result;
+    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    if (recursive) pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_RECURSIVE);
+    result = pthread_mutex_init((pthread_mutex_t *)mutex, &attributes);
+    pthread_mutexattr_destroy(&attributes);
+    return result;
+}
+
+static int lx_robust_result(pthread_mutex_t *mutex, int result) {
+    if (result == EOWNERDEAD) {
+        int consistent = pthread_mutex_consistent(mutex);
+        return consistent == 0 ? EOWNERDEAD : consistent;
+    }
+    return result;
+}
+
+int lx_robust_mutex_lock(void *mutex) {
+    return lx_robust_result((pthread_mutex_t *)mutex, pthread_mutex_lock((pthread_mutex_t *)mutex));
+}
+
+int lx_robust_mutex_trylock(void *mutex) {
+    return lx_robust_result((pthread_mutex_t *)mutex, pthread_mutex_trylock((pthread_mutex_t *)mutex));
+}
+
+int lx_robust_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    if (timeout_nanoseconds < 0) timeout_nanoseconds = 0;
+    deadline.tv_sec += (time_t)(timeout_nanoseconds / 1000000000);
+    deadline.tv_nsec += (long)(timeout_nanoseconds % 1000000000);
+    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec += 1; deadline.tv_nsec -= 1000000000; }
+    return lx_robust_result((pthread_mutex_t *)mutex,
+                            pthread_mutex_clocklock((pthread_mutex_t *)mutex, CLOCK_MONOTONIC, &deadline));
+}
+
+int lx_robust_mutex_unlock(void *mutex) { return pthread_mutex_unlock((pthread_mutex_t *)mutex); }
+
+int64_t lx_bench_mutex_pairs(int64_t pairs, int robust) {
+    void *memory = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return -1;
+    pthread_mutex_t *mutex = (pthread_mutex_t *)memory;
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    if (robust) pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(mutex, &attributes);
+    pthread_mutexattr_destroy(&attributes);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int64_t index = 0; index < pairs; index++) {
+        pthread_mutex_lock(mutex);
+        pthread_mutex_unlock(mutex);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    pthread_mutex_destroy(mutex);
+    munmap(memory, 4096);
+    return (int64_t)(end.tv_sec - start.tv_sec) * 1000000000 + (end.tv_nsec - start.tv_nsec);
+}

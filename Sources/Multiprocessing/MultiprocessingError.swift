@@ -53,6 +53,12 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
         public static let codingFailed = Code("codingFailed")
         /// A message is larger than the channel can carry.
         public static let messageTooLarge = Code("messageTooLarge")
+        /// A process died while it held the lock: the lock is free again, but what it guarded may be half-updated.
+        /// The acquire that reports this does not hold the lock; check the guarded state and acquire again.
+        public static let ownerDied = Code("ownerDied")
+        /// A ``Barrier`` was broken: a party timed out, or ``Barrier/abort()`` was called (Python's
+        /// `BrokenBarrierError`).
+        public static let brokenBarrier = Code("brokenBarrier")
     }
 
     /// What kind of failure.

@@ -69,16 +69,8 @@ int lx_unpin(void);
 pid_t lx_fork(void);
 /// getppid(2).
 pid_t lx_getppid(void);
-/// Initialises a process-shared, robust pthread mutex at `mutex` (which must be lx_shared_mutex_size() bytes).
-int lx_shared_mutex_init(void *mutex);
 /// sizeof(pthread_mutex_t).
 int lx_shared_mutex_size(void);
-/// Locks; a holder that died is not an error (the mutex is made consistent again). Returns 0 or an errno value.
-int lx_shared_mutex_lock(void *mutex);
-/// Locks before `timeout_nanoseconds` pass (relative, CLOCK_REALTIME as glibc requires); 0, ETIMEDOUT or errno.
-int lx_shared_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds);
-/// Unlocks.
-int lx_shared_mutex_unlock(void *mutex);
 /// Atomic load, store and add on 32- and 64-bit words in shared memory (sequentially consistent).
 uint32_t lx_atomic_load_u32(const uint32_t *address);
 void lx_atomic_store_u32(uint32_t *address, uint32_t value);
@@ -86,5 +78,23 @@ uint32_t lx_atomic_add_u32(uint32_t *address, uint32_t value);
 uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value);
 uint64_t lx_atomic_load_u64(const uint64_t *address);
 /// futex(FUTEX_WAIT) without FUTEX_PRIVATE_FLAG is what lx_futex_wait does, so it works across processes.
+/// Atomic compare-and-exchange on a 32-bit word: returns 1 and stores `desired` when `*address == expected`.
+int lx_atomic_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired);
+
+// ── Synchronization: robust, process-shared mutexes that report a dead owner ─────────────────────────────────────
+/// Initialises a process-shared, robust pthread mutex at `mutex`; `recursive` makes it PTHREAD_MUTEX_RECURSIVE.
+int lx_robust_mutex_init(void *mutex, int recursive);
+/// Locks. Returns 0; EOWNERDEAD when the previous holder died holding it (the mutex is then made consistent and is
+/// held by the caller); or another errno value.
+int lx_robust_mutex_lock(void *mutex);
+/// As lx_robust_mutex_lock, without waiting: EBUSY when another holds it.
+int lx_robust_mutex_trylock(void *mutex);
+/// As lx_robust_mutex_lock, giving up after `timeout_nanoseconds` (relative; CLOCK_MONOTONIC): ETIMEDOUT.
+int lx_robust_mutex_timedlock(void *mutex, int64_t timeout_nanoseconds);
+/// Unlocks: 0, or EPERM when the caller does not hold it.
+int lx_robust_mutex_unlock(void *mutex);
+/// The C baseline of the synchronization benchmarks: `pairs` lock + unlock pairs of a process-shared mutex (robust
+/// when `robust` is non-zero) in a loop in C. Returns the elapsed nanoseconds (CLOCK_MONOTONIC).
+int64_t lx_bench_mutex_pairs(int64_t pairs, int robust);
 
 #endif

@@ -23,58 +23,30 @@ final class SharedRing: @unchecked Sendable {
     }
 
     private static let headerSize = 4096
-    let descriptor: FileDescriptor
-    private let base: UnsafeMutableRawPointer
-    private let mappedSize: Int
+    /// The memfd and its mapping (shared with the locks and ``SharedMemory``: no name, nothing to leak).
+    private let mapping: SharedMemoryMapping
+    /// At the start of the header; a holder that died is no error here (see ``RobustMutex/lockRecovering()``).
+    private let mutex: RobustMutex
+    private var base: UnsafeMutableRawPointer { mapping.base }
     let capacity: Int
+
+    var descriptor: FileDescriptor { mapping.descriptor }
 
     /// A new ring of `capacity` bytes that holds at most `maximumItems` items (0: no limit).
     init(capacity: Int, maximumItems: Int) throws(MultiprocessingError) {
         precondition(capacity > 8 && capacity <= Int(UInt32.max), "queue capacity out of range")
-        let raw = lx_memfd_create("multiprocessing-queue", 1 /* MFD_CLOEXEC */)
-        guard raw >= 0 else {
-            throw MultiprocessingError(.systemCallFailed, "cannot make a queue", underlyingError: _currentErrno())
-        }
-        let size = Self.headerSize + capacity
-        guard ftruncate(raw, off_t(size)) == 0 else {
-            let error = _currentErrno()
-            close(raw)
-            throw MultiprocessingError(.systemCallFailed, "cannot size a queue", underlyingError: error)
-        }
-        self.descriptor = FileDescriptor(rawValue: raw)
-        self.mappedSize = size
-        self.base = try Self.map(raw, size: size)
+        mapping = try SharedMemoryMapping(size: Self.headerSize + capacity, name: "multiprocessing-queue")
+        mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
         self.capacity = capacity
-        precondition(lx_shared_mutex_size() <= 64, "pthread_mutex_t is larger than expected")
-        precondition(lx_shared_mutex_init(base) == 0, "cannot initialise the queue's mutex")
         word(.capacity).pointee = UInt32(capacity)
         word(.maximumItems).pointee = UInt32(clamping: maximumItems)
     }
 
     /// Maps a ring another process made, received as `descriptor` (which this ring then owns).
     init(receiving descriptor: FileDescriptor) throws(MultiprocessingError) {
-        var information = stat()
-        guard fstat(descriptor.rawValue, &information) == 0, information.st_size > Self.headerSize else {
-            throw MultiprocessingError(.codingFailed, "the descriptor passed for a queue is not a queue")
-        }
-        self.descriptor = descriptor
-        self.mappedSize = Int(information.st_size)
-        self.base = try Self.map(descriptor.rawValue, size: mappedSize)
-        self.capacity = mappedSize - Self.headerSize
-    }
-
-    private static func map(_ descriptor: Int32, size: Int) throws(MultiprocessingError) -> UnsafeMutableRawPointer {
-        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
-              address != MAP_FAILED
-        else {
-            throw MultiprocessingError(.systemCallFailed, "cannot map a queue", underlyingError: _currentErrno())
-        }
-        return address
-    }
-
-    deinit {
-        munmap(base, mappedSize)
-        _close(descriptor)
+        mapping = try SharedMemoryMapping(receiving: descriptor, minimumSize: Self.headerSize + 1, what: "queue")
+        mutex = RobustMutex(address: mapping.base)
+        capacity = mapping.size - Self.headerSize
     }
 
     private func word(_ field: Field) -> UnsafeMutablePointer<UInt32> {
@@ -89,14 +61,9 @@ final class SharedRing: @unchecked Sendable {
 
     // MARK: Locking and waiting
 
-    private func lock() {
-        let result = lx_shared_mutex_lock(base)
-        precondition(result == 0, "cannot lock a queue: \(result)")
-    }
+    private func lock() { mutex.lockRecovering() }
 
-    private func unlock() {
-        _ = lx_shared_mutex_unlock(base)
-    }
+    private func unlock() { mutex.unlock() }
 
     /// With the lock held: releases it, spins briefly, then sleeps on `sequence` (which was `observed`) until it
     /// changes or the deadline passes, and takes the lock again. Returns false when the deadline has passed.

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+import SystemPackage
+
+/// Anonymous shared memory: a `memfd` mapped `MAP_SHARED`, the storage of ``Queue``, the locks, ``SharedValue``,
+/// ``SharedArray`` and ``SharedMemory``.
+///
+/// It has no name, so nothing appears under `/dev/shm` and nothing can leak: the kernel frees the memory when the
+/// last process closes the descriptor and unmaps it, even when every process was killed. A child gets it as a
+/// descriptor passed with its arguments (see ``DescriptorTransfer``) and maps it again.
+///
+/// The mapping is owned by this object: the address is stable for its lifetime, as a pthread mutex requires.
+final class SharedMemoryMapping: @unchecked Sendable {
+    /// The memfd; passed to children.
+    let descriptor: FileDescriptor
+    /// The mapped bytes, page-aligned.
+    let base: UnsafeMutableRawPointer
+    /// The size of the mapping in bytes.
+    let size: Int
+
+    /// New zero-filled shared memory of `size` bytes; `name` shows in `/proc/PID/maps` only (`memfd:name`).
+    init(size: Int, name: String) throws(MultiprocessingError) {
+        precondition(size > 0, "shared memory must have a size")
+        let raw = lx_memfd_create(name, 1 /* MFD_CLOEXEC */)
+        guard raw >= 0 else {
+            throw MultiprocessingError(.systemCallFailed, "cannot make shared memory", underlyingError: _currentErrno())
+        }
+        guard ftruncate(raw, off_t(size)) == 0 else {
+            let error = _currentErrno()
+            close(raw)
+            throw MultiprocessingError(.systemCallFailed, "cannot size shared memory", underlyingError: error)
+        }
+        do {
+            base = try Self.map(raw, size: size)
+        } catch {
+            close(raw)
+            throw error
+        }
+        descriptor = FileDescriptor(rawValue: raw)
+        self.size = size
+    }
+
+    /// Maps shared memory another process made, received as `descriptor` (which this mapping then owns).
+    /// `minimumSize` guards against a descriptor of the wrong kind.
+    init(receiving descriptor: FileDescriptor, minimumSize: Int, what: String) throws(MultiprocessingError) {
+        var information = stat()
+        guard fstat(descriptor.rawValue, &information) == 0, Int(information.st_size) >= max(minimumSize, 1) else {
+            _close(descriptor)
+            throw MultiprocessingError(.codingFailed, "the descriptor passed for a \(what) is not one")
+        }
+        size = Int(information.st_size)
+        do {
+            base = try Self.map(descriptor.rawValue, size: size)
+        } catch {
+            _close(descriptor)
+            throw error
+        }
+        self.descriptor = descriptor
+    }
+
+    private static func map(_ descriptor: Int32, size: Int) throws(MultiprocessingError) -> UnsafeMutableRawPointer {
+        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+              address != MAP_FAILED
+        else {
+            throw MultiprocessingError(.systemCallFailed, "cannot map shared memory", underlyingError: _currentErrno())
+        }
+        return address
+    }
+
+    deinit {
+        munmap(base, size)
+        _close(descriptor)
+    }
+
+    /// A 32-bit word at `offset`, for atomics and futexes.
+    func word(at offset: Int) -> UnsafeMutablePointer<UInt32> {
+        (base + offset).assumingMemoryBound(to: UInt32.self)
+    }
+
+    /// Encodes the mapping's descriptor into a process's arguments; returns its index.
+    func encodeDescriptor(_ encoder: any Encoder, _ what: String) throws -> Int {
+        try DescriptorTransfer.from(encoder.userInfo, what).add(descriptor)
+    }
+
+    /// The mapping passed to this child at `index`.
+    static func decode(_ decoder: any Decoder, index: Int, minimumSize: Int, what: String) throws
+        -> SharedMemoryMapping {
+        let transfer = try DescriptorTransfer.from(decoder.userInfo, what)
+        return try SharedMemoryMapping(receiving: transfer.descriptor(at: index), minimumSize: minimumSize, what: what)
+    }
+}
