@@ -33,6 +33,8 @@ let package = Package(
             dependencies: [
                 "CLinuxShims",
                 .product(name: "SystemPackage", package: "swift-system"),
+                // HMAC-SHA256 for the Manager's authentication.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -79,6 +81,13 @@ let package = Package(
             name: "multiprocessing-benchmarks",
             dependencies: ["Multiprocessing", "CLinuxShims"],
             path: "Benchmarks/MultiprocessingBenchmarks"
+        ),
+
+        // Release-mode benchmarks of the Manager against Python's `multiprocessing.Manager()`: `scripts/benchmark`.
+        .executableTarget(
+            name: "manager-benchmarks",
+            dependencies: ["Multiprocessing", "CLinuxShims"],
+            path: "Benchmarks/ManagerBenchmarks"
         ),
 
         // The functions the Multiprocessing tests run in children, and the worker executable that registers them.

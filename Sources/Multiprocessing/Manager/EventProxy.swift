@@ -1,0 +1,32 @@
+/// An event held by a ``Manager``'s server, as Python's `manager.Event()`.
+public struct EventProxy: Codable, Sendable {
+    /// The untyped proxy underneath.
+    public let proxy: ObjectProxy
+
+    public init(_ proxy: ObjectProxy) {
+        self.proxy = proxy
+    }
+
+    public func set() throws(MultiprocessingError) {
+        try proxy.call("set")
+    }
+
+    public func clear() throws(MultiprocessingError) {
+        try proxy.call("clear")
+    }
+
+    public func isSet() throws(MultiprocessingError) -> Bool {
+        try proxy.call("is_set") == .bool(true)
+    }
+
+    /// Waits until the event is set or `timeout` passed (`nil`: as long as it takes); returns whether it is set.
+    @discardableResult
+    public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
+        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
+            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        return try proxy.call("wait", arguments: [seconds], waiting: timeout) == .bool(true)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
+}
