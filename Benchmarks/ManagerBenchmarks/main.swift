@@ -56,7 +56,10 @@ func dictCalls(pinned: Bool) throws -> (set: Sample, get: Sample) {
         }
         let get = try measure(count, scale: 1) { () -> Double? in
             let start = clock.now
-            for key in 0..<rounds { precondition(try dict[key & 63] == "value") }
+            for key in 0..<rounds {
+                let value = try dict[key & 63]
+                precondition(value == "value")
+            }
             return seconds(clock.now - start) / Double(rounds) * 1e6
         }
         return (set, get)
@@ -78,7 +81,9 @@ func runPeer() -> [String: Double] {
     var results: [String: Double] = [:]
     var line = [CChar](repeating: 0, count: 1024)
     while fgets(&line, 1024, pipe) != nil {
-        let fields = String(cString: line).split(separator: " ")
+        let length = line.firstIndex(of: 0) ?? line.count
+        let fields = String(decoding: line[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: " ")
         if fields.count >= 2, let median = Double(fields[1].trimmingCharacters()) {
             results[String(fields[0])] = median
         }

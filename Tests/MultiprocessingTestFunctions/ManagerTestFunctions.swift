@@ -53,7 +53,7 @@ public enum ManagerTestFunctions {
     /// and how many milliseconds the failure took after the queue's server died (measured by the parent).
     public static let waitOnQueue = ProcessFunction("test.manager.wait") { (arguments: WaitOnQueue) -> String in
         try arguments.ready.set()
-        do {
+        do throws(MultiprocessingError) {
             let item = try arguments.queue.get(timeout: .seconds(30))
             return "item \(item)"
         } catch {
