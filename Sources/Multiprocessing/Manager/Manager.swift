@@ -52,9 +52,9 @@ public final class Manager: Sendable {
         if let address {
             listenAddress = address
         } else {
-            let made = try Self.makePrivateDirectory()
+            let made = try ManagerDirectory.make()
             directory = made
-            listenAddress = .unix(path: made + "/listener")
+            listenAddress = .unix(path: ManagerDirectory.socketPath(in: made))
         }
         let (reader, writer) = try Pipe(duplex: false)
         let server = Process(
@@ -85,7 +85,7 @@ public final class Manager: Sendable {
                 try? server.kill()
                 _ = try? server.join(timeout: .seconds(5))
             }
-            Self.removeDirectory(directory)
+            if let directory { ManagerDirectory.remove(directory) }
             throw error
         }
     }
@@ -216,31 +216,11 @@ public final class Manager: Sendable {
         } else {
             connection.close()
         }
-        Self.removeDirectory(directory)
+        if let directory { ManagerDirectory.remove(directory) }
     }
 
     deinit {
         shutdown()
-    }
-
-    // MARK: The private directory
-
-    private static func makePrivateDirectory() throws(MultiprocessingError) -> String {
-        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/mp-manager-XXXXXX".utf8CString)
-        // mkdtemp makes the directory with mode 0700: only its owner can enter it.
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else {
-            throw MultiprocessingError(.systemCallFailed, "cannot make a private directory under \(base)",
-                                       underlyingError: _currentErrno())
-        }
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    private static func removeDirectory(_ directory: String?) {
-        guard let directory else { return }
-        _ = unlink(directory + "/listener")
-        _ = rmdir(directory)
     }
 }
 
