@@ -12,6 +12,7 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
@@ -84,6 +85,8 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
     /// The contents as Python prints them: `{1: '1', '2': 2, 0.25: None}`.
     public var description: String { proxy.description }
 
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
     public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

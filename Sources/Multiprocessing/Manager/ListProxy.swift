@@ -11,6 +11,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
@@ -38,15 +39,18 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
         try proxy.call("__delitem__", arguments: [.int(index)])
     }
 
+    /// Appends `element`; Python's `l.append(element)`.
     public func append(_ element: Element) throws(MultiprocessingError) {
         try proxy.call("append", arguments: [try wrap(element)])
     }
 
+    /// Appends `elements`; Python's `l.extend(elements)`.
     public func extend(_ elements: [Element]) throws(MultiprocessingError) {
         let wrapped = try elements.map { (element) throws(MultiprocessingError) in try wrap(element) }
         try proxy.call("extend", arguments: [.list(wrapped)])
     }
 
+    /// Inserts `element` before `index`; Python's `l.insert(index, element)`.
     public func insert(_ element: Element, at index: Int) throws(MultiprocessingError) {
         try proxy.call("insert", arguments: [.int(index), try wrap(element)])
     }
@@ -64,6 +68,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
         try proxy.call("pop", arguments: index.map { [.int($0)] } ?? []).unwrap(as: Element.self)
     }
 
+    /// Reverses the list on the server.
     public func reverse() throws(MultiprocessingError) {
         try proxy.call("reverse")
     }
@@ -75,10 +80,12 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
         try proxy.call("sort", arguments: [.bool(reverse)])
     }
 
+    /// Whether an element equals `element`; Python's `element in l`.
     public func contains(_ element: Element) throws(MultiprocessingError) -> Bool {
         try proxy.call("__contains__", arguments: [try wrap(element)]) == .bool(true)
     }
 
+    /// The number of elements; Python's `len(l)`.
     public func count() throws(MultiprocessingError) -> Int {
         try proxy.call("__len__").unwrap(as: Int.self)
     }
@@ -92,6 +99,8 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
     /// The contents as Python prints them: `[1, 'a', None]`.
     public var description: String { proxy.description }
 
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
     public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

@@ -14,10 +14,15 @@
 public enum ManagedValue: Sendable, Hashable {
     /// Python's `None`.
     case none
+    /// Python's `True` and `False`.
     case bool(Bool)
+    /// Python's `int` (64 bits here).
     case int(Int)
+    /// Python's `float`.
     case double(Double)
+    /// Python's `str`.
     case string(String)
+    /// Python's `list`.
     case list([ManagedValue])
     /// A dictionary in insertion order, as Python's.
     case dict([ManagedPair])
@@ -27,9 +32,12 @@ public enum ManagedValue: Sendable, Hashable {
 
 /// One entry of a ``ManagedValue/dict(_:)``.
 public struct ManagedPair: Sendable, Hashable, Codable {
+    /// The entry's key.
     public var key: ManagedValue
+    /// The entry's value.
     public var value: ManagedValue
 
+    /// An entry `key: value`.
     public init(_ key: ManagedValue, _ value: ManagedValue) {
         self.key = key
         self.value = value

@@ -6,6 +6,7 @@ public enum ManagerAddress: Sendable, Hashable, Codable, CustomStringConvertible
     /// A TCP address: a dotted IPv4 host and a port (0 when starting a server: any free port).
     case tcp(host: String, port: Int)
 
+    /// The path, or `host:port`.
     public var description: String {
         switch self {
         case .unix(let path): return path

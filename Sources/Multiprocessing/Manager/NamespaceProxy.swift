@@ -11,6 +11,7 @@ public struct NamespaceProxy: Codable, Sendable, CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
@@ -40,6 +41,8 @@ public struct NamespaceProxy: Codable, Sendable, CustomStringConvertible {
     /// `Namespace(a=1, b='x')`, as Python prints it.
     public var description: String { proxy.description }
 
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
     public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

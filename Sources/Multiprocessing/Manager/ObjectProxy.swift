@@ -91,6 +91,7 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
         try container.encode(timeout.components.seconds, forKey: .timeout)
     }
 
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         address = try container.decode(ManagerAddress.self, forKey: .address)

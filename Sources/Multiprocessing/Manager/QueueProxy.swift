@@ -3,10 +3,12 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
 
+    /// Appends `element`; never blocks (the queue has no maximum size).
     public func put(_ element: Element) throws(MultiprocessingError) {
         try proxy.call("put", arguments: [try ManagedValue(wrapping: element)])
     }
@@ -29,10 +31,13 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
         try proxy.call("qsize").unwrap(as: Int.self)
     }
 
+    /// Whether no element is waiting.
     public func isEmpty() throws(MultiprocessingError) -> Bool {
         try proxy.call("empty") == .bool(true)
     }
 
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
     public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

@@ -6,6 +6,7 @@ public struct ValueProxy<T: Codable & Sendable>: Codable, Sendable, CustomString
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
@@ -28,6 +29,8 @@ public struct ValueProxy<T: Codable & Sendable>: Codable, Sendable, CustomString
     /// `Value(3)`.
     public var description: String { proxy.description }
 
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
     public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
     public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }
