@@ -33,6 +33,8 @@ let package = Package(
             dependencies: [
                 "CLinuxShims",
                 .product(name: "SystemPackage", package: "swift-system"),
+                // HMAC-SHA256 for the Manager's authentication.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -85,6 +87,13 @@ let package = Package(
             name: "synchronization-benchmarks",
             dependencies: ["Multiprocessing", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")],
             path: "Benchmarks/SynchronizationBenchmarks"
+        ),
+
+        // Release-mode benchmarks of the Manager against Python's `multiprocessing.Manager()`: `scripts/benchmark`.
+        .executableTarget(
+            name: "manager-benchmarks",
+            dependencies: ["Multiprocessing", "CLinuxShims"],
+            path: "Benchmarks/ManagerBenchmarks"
         ),
 
         // The functions the Multiprocessing tests run in children, and the worker executable that registers them.

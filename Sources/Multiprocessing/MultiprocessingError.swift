@@ -59,6 +59,13 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
         /// A ``Barrier`` was broken: a party timed out, or ``Barrier/abort()`` was called (Python's
         /// `BrokenBarrierError`).
         public static let brokenBarrier = Code("brokenBarrier")
+        /// A manager connection did not prove it knows the authkey (or the server did not).
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// A manager's server process is gone (killed, crashed or shut down), or cannot be reached.
+        public static let managerGone = Code("managerGone")
+        /// A method called through a manager's proxy failed on the server (Python's `KeyError`, `IndexError`, …);
+        /// ``MultiprocessingError/remoteDescription`` says how.
+        public static let remoteError = Code("remoteError")
     }
 
     /// What kind of failure.

@@ -98,3 +98,4 @@ int lx_robust_mutex_unlock(void *mutex);
 int64_t lx_bench_mutex_pairs(int64_t pairs, int robust);
 
 #endif
+#include "CLinuxSockets.h"

@@ -44,6 +44,8 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
 public struct RegisteredFunction: Sendable {
     /// The name the child looks the function up by.
     public let name: String
+    /// A type a ``Manager``'s server can hold, registered under this name; `nil` for a function.
+    var managedType: ManagedType? = nil
     /// Decodes the arguments, runs the body, encodes the result.
     let invoke: @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]
 }
@@ -52,7 +54,7 @@ public struct RegisteredFunction: Sendable {
 ///
 /// An array searched by name: a child builds it at every start, and tens of names are searched in nanoseconds.
 enum FunctionRegistry {
-    nonisolated(unsafe) private static var entries: [RegisteredFunction] = []
+    nonisolated(unsafe) private static var entries: [RegisteredFunction] = [ManagerServer.function.registration]
     private static let lock = _PthreadLock()
 
     static func register(_ functions: [RegisteredFunction]) {

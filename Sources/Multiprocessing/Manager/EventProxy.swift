@@ -1,0 +1,38 @@
+/// An event held by a ``Manager``'s server, as Python's `manager.Event()`.
+public struct EventProxy: Codable, Sendable {
+    /// The untyped proxy underneath.
+    public let proxy: ObjectProxy
+
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
+    public init(_ proxy: ObjectProxy) {
+        self.proxy = proxy
+    }
+
+    /// Sets the flag and wakes every waiter.
+    public func set() throws(MultiprocessingError) {
+        try proxy.call("set")
+    }
+
+    /// Clears the flag.
+    public func clear() throws(MultiprocessingError) {
+        try proxy.call("clear")
+    }
+
+    /// Whether the flag is set.
+    public func isSet() throws(MultiprocessingError) -> Bool {
+        try proxy.call("is_set") == .bool(true)
+    }
+
+    /// Waits until the event is set or `timeout` passed (`nil`: as long as it takes); returns whether it is set.
+    @discardableResult
+    public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
+        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
+            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        return try proxy.call("wait", arguments: [seconds], waiting: timeout) == .bool(true)
+    }
+
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
+    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
+    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
+}

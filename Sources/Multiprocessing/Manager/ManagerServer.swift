@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+import SystemPackage
+
+/// What a manager's server process is started with.
+struct ManagerServerConfiguration: Codable, Sendable {
+    /// Where to listen; port 0 for any free port.
+    var address: ManagerAddress
+    var authkey: [UInt8]
+    /// Where the server reports the address it listens on once it does (then closes it).
+    var report: Connection
+}
+
+/// A manager's server: the registered function its child process runs.
+///
+/// The main thread accepts connections; each connection gets a thread of its own that authenticates the client
+/// (``ManagerAuthentication``) and then answers its requests one by one. A thread per client lets a blocking
+/// method (a lock's `acquire`, a queue's `get`, an event's `wait`) wait on the server's condition variable
+/// without holding up other clients; every method runs under the one ``ServerMonitor`` lock, so objects need no
+/// locks of their own. A `shutdown` request shuts the listening socket down, the accept loop ends, and the
+/// function returns (the process exits). The server never removes its socket file: the ``Manager`` that owns
+/// the private directory does, even when the server was killed.
+final class ManagerServer: @unchecked Sendable {
+    static let function = ProcessFunction("multiprocessing.manager.server") {
+        (configuration: ManagerServerConfiguration) -> Int in
+        try ManagerServer(authkey: configuration.authkey).serve(configuration)
+    }
+
+    private let authkey: [UInt8]
+    private let monitor = ServerMonitor()
+    private var objects: [Int: any ServerObject] = [:]
+    private var names: [String: Int] = [:]
+    private var nextID = 1
+    private var listener: Int32 = -1
+
+    init(authkey: [UInt8]) {
+        self.authkey = authkey
+    }
+
+    /// Listens, reports the address, accepts until shut down; returns how many connections it accepted.
+    func serve(_ configuration: ManagerServerConfiguration) throws -> Int {
+        var bound = configuration.address
+        switch configuration.address {
+        case .unix(let path):
+            listener = lx_listen_unix(path, 128)
+        case .tcp(let host, let port):
+            var boundPort: Int32 = 0
+            listener = lx_listen_tcp(host, Int32(port), 128, &boundPort)
+            bound = .tcp(host: host, port: Int(boundPort))
+        }
+        guard listener >= 0 else {
+            throw MultiprocessingError(.systemCallFailed, "the manager cannot listen at \(configuration.address)",
+                                       underlyingError: _currentErrno())
+        }
+        try configuration.report.send(bound)
+        configuration.report.close()
+        var accepted = 0
+        while true {
+            let client = lx_accept_cloexec(listener)
+            if client < 0 {
+                let error = _currentErrno()
+                if error == .interrupted { continue }
+                break  // Shut down (EINVAL), or out of descriptors.
+            }
+            accepted += 1
+            startThread(for: Connection(descriptor: FileDescriptor(rawValue: client), readable: true, writable: true,
+                                        isSocket: true))
+        }
+        return accepted
+    }
+
+    private final class ThreadStart {
+        let server: ManagerServer
+        let connection: Connection
+
+        init(server: ManagerServer, connection: Connection) {
+            self.server = server
+            self.connection = connection
+        }
+    }
+
+    private func startThread(for connection: Connection) {
+        let start = Unmanaged.passRetained(ThreadStart(server: self, connection: connection)).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { raw in
+            let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
+            start.server.handle(start.connection)
+            return nil
+        }, start)
+        if result == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<ThreadStart>.fromOpaque(start).release()
+            connection.close()
+        }
+    }
+
+    /// Authenticates one client and answers its requests until it hangs up.
+    private func handle(_ connection: Connection) {
+        defer { connection.close() }
+        guard ManagerAuthentication.deliverChallenge(connection, key: authkey) else { return }
+        while let request = try? connection.recv(ManagerRequest.self) {
+            let reply: ManagerReply
+            do {
+                reply = .value(try monitor.withLock { try dispatch(request) })
+            } catch {
+                reply = .failure("\(error)")
+            }
+            guard (try? connection.send(reply)) != nil else { return }
+            if request.object == ManagerControl.serverObject && request.method == "shutdown" {
+                shutdown(listener, Int32(SHUT_RDWR))
+                return
+            }
+        }
+    }
+
+    private func dispatch(_ request: ManagerRequest) throws -> ManagedValue {
+        guard request.object == ManagerControl.serverObject else {
+            guard let object = objects[request.object] else {
+                throw ServerMethodError("KeyError: no object with id \(request.object) on the server")
+            }
+            return try object.call(request.method, request.arguments, monitor: monitor)
+        }
+        switch request.method {
+        case "create":
+            guard case .string(let typeid) = try request.arguments.argument(0, "create") else {
+                throw ServerMethodError("TypeError: create takes a typeid")
+            }
+            var name: String?
+            if case .string(let given) = try request.arguments.argument(1, "create") { name = given }
+            if let name, let existing = names[name] {
+                guard objects[existing]!.typeid == typeid else {
+                    throw ServerMethodError("TypeError: '\(name)' is a \(objects[existing]!.typeid), not a \(typeid)")
+                }
+                return .int(existing)
+            }
+            let arguments: [ManagedValue]
+            if case .list(let given) = try request.arguments.argument(2, "create") { arguments = given } else {
+                arguments = []
+            }
+            let object = try make(typeid, arguments)
+            let id = nextID
+            nextID += 1
+            objects[id] = object
+            if let name { names[name] = id }
+            return .int(id)
+        case "typeid":
+            guard case .int(let id) = try request.arguments.argument(0, "typeid"), let object = objects[id] else {
+                throw ServerMethodError("KeyError: no such object")
+            }
+            return .string(object.typeid)
+        case "shutdown", "ping":
+            return .none
+        default:
+            throw ServerMethodError.noMethod("Server", request.method)
+        }
+    }
+
+    private func make(_ typeid: String, _ arguments: [ManagedValue]) throws -> any ServerObject {
+        switch typeid {
+        case "dict":
+            let dict = ServerDict()
+            if case .dict? = arguments.first {
+                _ = try dict.call("update", arguments, monitor: monitor)
+            }
+            return dict
+        case "list":
+            if case .list(let elements)? = arguments.first { return ServerList(elements) }
+            return ServerList()
+        case "Namespace", "Value":
+            let namespace = ServerNamespace(typeid: typeid)
+            if typeid == "Value" {
+                _ = try namespace.call("__setattr__", ["value", arguments.first ?? .none], monitor: monitor)
+            }
+            return namespace
+        case "Queue": return ServerQueue()
+        case "Lock": return ServerLock()
+        case "Event": return ServerEvent()
+        default:
+            guard let type = FunctionRegistry.lookUp(ManagedType.registrationName(typeid))?.managedType else {
+                throw ServerMethodError("KeyError: '\(typeid)' is not a type this manager's executable registered "
+                    + "(pass its ManagedType's registration to bootstrap)")
+            }
+            return ServerCustomObject(type: type, object: try type.make(arguments))
+        }
+    }
+}

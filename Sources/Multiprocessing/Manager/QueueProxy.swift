@@ -1,0 +1,43 @@
+/// A queue held by a ``Manager``'s server, as Python's `manager.Queue()`: unbounded, first in first out.
+public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
+    /// The untyped proxy underneath.
+    public let proxy: ObjectProxy
+
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
+    public init(_ proxy: ObjectProxy) {
+        self.proxy = proxy
+    }
+
+    /// Appends `element`; never blocks (the queue has no maximum size).
+    public func put(_ element: Element) throws(MultiprocessingError) {
+        try proxy.call("put", arguments: [try ManagedValue(wrapping: element)])
+    }
+
+    /// Takes the oldest element, waiting up to `timeout` (`nil`: as long as it takes) for one.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/empty`` when none came in time.
+    public func get(timeout: Duration? = nil) throws(MultiprocessingError) -> Element {
+        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
+            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        do {
+            return try proxy.call("get", arguments: [.bool(true), seconds], waiting: timeout).unwrap(as: Element.self)
+        } catch where error.code == .remoteError && error.remoteDescription == "Empty" {
+            throw MultiprocessingError(.empty, "the manager's queue stayed empty")
+        }
+    }
+
+    /// The number of elements waiting.
+    public func qsize() throws(MultiprocessingError) -> Int {
+        try proxy.call("qsize").unwrap(as: Int.self)
+    }
+
+    /// Whether no element is waiting.
+    public func isEmpty() throws(MultiprocessingError) -> Bool {
+        try proxy.call("empty") == .bool(true)
+    }
+
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
+    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
+    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
+}

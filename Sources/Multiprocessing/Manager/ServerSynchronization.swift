@@ -1,0 +1,72 @@
+/// A queue on the server: `put` never blocks (no maximum size), `get` waits up to its timeout.
+final class ServerQueue: ServerObject {
+    var typeid: String { "Queue" }
+    private var items: [ManagedValue] = []
+    private var head = 0
+
+    func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
+        switch method {
+        case "put":
+            items.append(try arguments.argument(0, method))
+            return .none
+        case "get":
+            let block = arguments.first != .bool(false)
+            let ready = monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
+            guard ready else { throw ServerMethodError("Empty") }
+            let item = items[head]
+            head += 1
+            if head > 1024 && head * 2 > items.count {
+                items.removeFirst(head)
+                head = 0
+            }
+            return item
+        case "qsize": return .int(items.count - head)
+        case "empty": return .bool(head == items.count)
+        default: throw ServerMethodError.noMethod(typeid, method)
+        }
+    }
+}
+
+/// A lock on the server, as Python's `threading.Lock`: any client may release it.
+final class ServerLock: ServerObject {
+    var typeid: String { "Lock" }
+    private var locked = false
+
+    func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
+        switch method {
+        case "acquire":
+            let block = arguments.first != .bool(false)
+            guard monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
+                return .bool(false)
+            }
+            locked = true
+            return .bool(true)
+        case "release":
+            guard locked else { throw ServerMethodError("RuntimeError: release unlocked lock") }
+            locked = false
+            return .none
+        case "locked": return .bool(locked)
+        default: throw ServerMethodError.noMethod(typeid, method)
+        }
+    }
+}
+
+/// An event on the server, as Python's `threading.Event`.
+final class ServerEvent: ServerObject {
+    var typeid: String { "Event" }
+    private var flag = false
+
+    func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
+        switch method {
+        case "set":
+            flag = true
+            return .none
+        case "clear":
+            flag = false
+            return .none
+        case "is_set": return .bool(flag)
+        case "wait": return .bool(monitor.wait(timeout: arguments.timeout(0)) { flag })
+        default: throw ServerMethodError.noMethod(typeid, method)
+        }
+    }
+}
