@@ -88,3 +88,5 @@ uint64_t lx_atomic_load_u64(const uint64_t *address);
 /// futex(FUTEX_WAIT) without FUTEX_PRIVATE_FLAG is what lx_futex_wait does, so it works across processes.
 
 #endif
+
+#include "lx_bench.h"
