@@ -14,25 +14,46 @@ struct ChunkOutcome<Result: Codable>: Codable {
 
     /// Runs `body` on each of `arguments` and encodes the outcome.
     static func run<Arguments>(_ body: (Arguments) throws -> Result, on arguments: [Arguments]) throws -> [UInt8] {
-        var results: [Result?] = []
-        results.reserveCapacity(arguments.count)
-        var failures: [Failure] = []
-        for (offset, argument) in arguments.enumerated() {
+        // A first byte tells the two forms apart: 0, the common case, holds the values without a tag per item.
+        var values: [Result] = []
+        values.reserveCapacity(arguments.count)
+        var index = 0
+        var firstError: (any Error)?
+        do {
+            while index < arguments.count {
+                values.append(try body(arguments[index]))
+                index += 1
+            }
+        } catch {
+            firstError = error
+        }
+        guard let firstError else {
+            var output: [UInt8] = [0]
+            try BinaryEncoder().encode(Plain(values: values), appendingTo: &output)
+            return output
+        }
+        var results: [Result?] = values.map { $0 }
+        var failures = [Failure(offset: index, description: "\(firstError)")]
+        results.append(nil)
+        for offset in (index + 1)..<arguments.count {
             do {
-                results.append(try body(argument))
+                results.append(try body(arguments[offset]))
             } catch {
                 results.append(nil)
                 failures.append(Failure(offset: offset, description: "\(error)"))
             }
         }
-        // A first byte tells the two forms apart: 0, the common case, holds the values without a tag per item.
-        var output: [UInt8] = [failures.isEmpty ? 0 : 1]
-        if failures.isEmpty {
-            try BinaryEncoder().encode(Plain(values: results.map { $0! }), appendingTo: &output)
-        } else {
-            try BinaryEncoder().encode(ChunkOutcome(results: results, failures: failures), appendingTo: &output)
-        }
+        var output: [UInt8] = [1]
+        try BinaryEncoder().encode(ChunkOutcome(results: results, failures: failures), appendingTo: &output)
         return output
+    }
+
+    /// The values of a chunk where nothing threw, or `nil` for the other form.
+    static func plainValues(_ bytes: [UInt8]) throws -> [Result]? {
+        guard bytes.first == 0 else { return nil }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try BinaryDecoder().decode(Plain.self, from: UnsafeBufferPointer(rebasing: buffer.dropFirst())).values
+        }
     }
 
     /// The outcome of a chunk where nothing threw.

@@ -139,6 +139,12 @@ public final class Pool: Sendable {
             results.reserveCapacity(tickets.reduce(0) { $0 + $1.count })
             var firstFailure: PoolError?
             for (chunk, ticket) in zip(finished, tickets) {
+                // The common case, a chunk where nothing threw, without a `Result` per item.
+                if case .outcome(let bytes)? = chunk,
+                   let values = try? ChunkOutcome<Result>.plainValues(bytes), values.count == ticket.count {
+                    results.append(contentsOf: values)
+                    continue
+                }
                 for item in ChunkResults.results(chunk, ticket, as: Result.self) {
                     switch item {
                     case .success(let value): results.append(value)
