@@ -36,4 +36,16 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
     mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
+
+    /// Of `samples` points in the unit square, how many fall inside the quarter circle: Monte Carlo π's kernel.
+    static func countInside(samples: Int, seed: UInt64) -> Int {
+        var generator = Xoshiro256StarStar(seed: seed)
+        var inside = 0
+        for _ in 0..<samples {
+            let x = generator.nextUnit()
+            let y = generator.nextUnit()
+            inside &+= x * x + y * y <= 1 ? 1 : 0
+        }
+        return inside
+    }
 }

@@ -17,14 +17,7 @@ let f = ProcessFunction("bench.pool.f") { (x: Int) in x * x + 1 }
 
 /// Points inside the quarter circle among `samples` draws from a generator seeded with `seed`.
 let piCount = ProcessFunction("bench.pool.pi") { (call: Pair<UInt64, Int>) -> Int in
-    var generator = Xoshiro256StarStar(seed: call.first)
-    var inside = 0
-    for _ in 0..<call.second {
-        let x = generator.nextUnit()
-        let y = generator.nextUnit()
-        if x * x + y * y <= 1 { inside += 1 }
-    }
-    return inside
+    Xoshiro256StarStar.countInside(samples: call.second, seed: call.first)
 }
 
 bootstrap([f.registration, piCount.registration])
