@@ -14,7 +14,7 @@ struct ChunkOutcome<Result: Codable>: Codable {
 
     /// Runs `body` on each of `arguments` and encodes the outcome.
     static func run<Arguments>(_ body: (Arguments) throws -> Result, on arguments: [Arguments]) throws -> [UInt8] {
-        // A first byte tells the two forms apart: 0, the common case, holds the values without a tag per item.
+        // The common case, nothing threw, travels as ChunkCoding's plain values; the form with failures starts with 1.
         var values: [Result] = []
         values.reserveCapacity(arguments.count)
         var index = 0
@@ -28,9 +28,7 @@ struct ChunkOutcome<Result: Codable>: Codable {
             firstError = error
         }
         guard let firstError else {
-            var output: [UInt8] = [0]
-            try BinaryEncoder().encode(Plain(values: values), appendingTo: &output)
-            return output
+            return try ChunkCoding.encode(values)
         }
         var results: [Result?] = values.map { $0 }
         var failures = [Failure(offset: index, description: "\(firstError)")]
@@ -43,32 +41,25 @@ struct ChunkOutcome<Result: Codable>: Codable {
                 failures.append(Failure(offset: offset, description: "\(error)"))
             }
         }
-        var output: [UInt8] = [1]
+        var output: [UInt8] = [withFailures]
         try BinaryEncoder().encode(ChunkOutcome(results: results, failures: failures), appendingTo: &output)
         return output
     }
 
-    /// The values of a chunk where nothing threw, or `nil` for the other form.
+    /// The values of a chunk where nothing threw, or `nil` for the form with failures.
     static func plainValues(_ bytes: [UInt8]) throws -> [Result]? {
-        guard bytes.first == 0 else { return nil }
-        return try bytes.withUnsafeBufferPointer { buffer in
-            try BinaryDecoder().decode(Plain.self, from: UnsafeBufferPointer(rebasing: buffer.dropFirst())).values
-        }
+        guard bytes.first != withFailures else { return nil }
+        return try ChunkCoding.decode(bytes, as: Result.self)
     }
 
-    /// The outcome of a chunk where nothing threw.
-    struct Plain: Codable {
-        var values: [Result]
-    }
+    /// The first byte of the form with failures (``ChunkCoding`` uses 0 and 2).
+    static var withFailures: UInt8 { 1 }
 
     /// Decodes what ``run(_:on:)`` encoded.
     static func decode(_ bytes: [UInt8]) throws -> ChunkOutcome {
-        try bytes.withUnsafeBufferPointer { buffer in
-            let rest = UnsafeBufferPointer(rebasing: buffer.dropFirst())
-            if buffer.first == 0 {
-                return ChunkOutcome(results: try BinaryDecoder().decode(Plain.self, from: rest).values, failures: [])
-            }
-            return try BinaryDecoder().decode(ChunkOutcome.self, from: rest)
+        if let values = try plainValues(bytes) { return ChunkOutcome(results: values, failures: []) }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try BinaryDecoder().decode(ChunkOutcome.self, from: UnsafeBufferPointer(rebasing: buffer.dropFirst()))
         }
     }
 }

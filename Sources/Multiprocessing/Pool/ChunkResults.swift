@@ -56,7 +56,7 @@ enum ChunkResults {
             let end = min(start + size, items.count)
             let bytes: [UInt8]
             do {
-                bytes = try BinaryEncoder().encode(Array(items[start..<end]))
+                bytes = try ChunkCoding.encode(Array(items[start..<end]))
             } catch {
                 throw PoolError(.systemFailure, "cannot encode items \(start)..<\(end): \(error)", index: start)
             }

@@ -18,7 +18,7 @@ extension ProcessFunction {
     /// This function called with `arguments`, to run later in a worker: joblib's `delayed(f)(arguments)`.
     public func delayed(_ arguments: Arguments) -> Delayed<Result> {
         Delayed(functionName: name, argument: arguments) { values in
-            try BinaryEncoder().encode(values.map { $0 as! Arguments })
+            try ChunkCoding.encode(values.map { $0 as! Arguments })
         }
     }
 }

@@ -37,7 +37,7 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
             let result = try body(arguments)
             return try BinaryEncoder().encode(result)
         }, invokeChunk: { bytes in
-            try ChunkOutcome<Result>.run(body, on: BinaryDecoder().decode([Arguments].self, from: bytes))
+            try ChunkOutcome<Result>.run(body, on: ChunkCoding.decode(bytes, as: Arguments.self))
         })
     }
 }
