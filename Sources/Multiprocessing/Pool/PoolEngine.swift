@@ -111,34 +111,43 @@ final class PoolEngine: @unchecked Sendable {
     /// Sends queued chunks to workers with room: two chunks per worker, so that a worker never waits for the next
     /// message, unless the chunk is large (a worker then holds one, so that neither side can block the other on a
     /// full socket).
+    ///
+    /// Two rounds: every worker gets one chunk before any gets a second, so that two long tasks on two workers run
+    /// side by side.
     private func dispatch() {
-        for slot in workers.indices where queueHead < queue.count {
-            guard var worker = workers[slot] else { continue }
-            while queueHead < queue.count {
-                let chunk = queue[queueHead]
-                let limit = chunk.arguments.count > 32 * 1024 ? 1 : 2
-                if worker.inFlight.count >= limit { break }
-                if let maxTasksPerChild, worker.sent >= maxTasksPerChild { break }
-                queueHead += 1
-                do {
-                    try worker.connection.send(PoolTask(id: chunk.id, function: chunk.function,
-                                                        arguments: chunk.arguments))
-                } catch {
-                    // The worker is gone: the chunk goes back, and its death is seen by the poll.
-                    queueHead -= 1
-                    queue[queueHead] = chunk
-                    break
-                }
-                if recordDurations { sendTimes[chunk.id] = ContinuousClock.now }
-                worker.inFlight.append(chunk)
-                worker.sent += 1
+        for depth in 1...2 {
+            for slot in workers.indices where queueHead < queue.count {
+                dispatch(to: slot, depth: depth)
             }
-            workers[slot] = worker
         }
         if queueHead > 1024, queueHead * 2 > queue.count {
             queue.removeFirst(queueHead)
             queueHead = 0
         }
+    }
+
+    private func dispatch(to slot: Int, depth: Int) {
+        guard var worker = workers[slot] else { return }
+        while queueHead < queue.count {
+            let chunk = queue[queueHead]
+            let limit = chunk.arguments.count > 32 * 1024 ? 1 : depth
+            if worker.inFlight.count >= limit { break }
+            if let maxTasksPerChild, worker.sent >= maxTasksPerChild { break }
+            queueHead += 1
+            do {
+                try worker.connection.send(PoolTask(id: chunk.id, function: chunk.function,
+                                                    arguments: chunk.arguments))
+            } catch {
+                // The worker is gone: the chunk goes back, and its death is seen by the poll.
+                queueHead -= 1
+                queue[queueHead] = chunk
+                break
+            }
+            if recordDurations { sendTimes[chunk.id] = ContinuousClock.now }
+            worker.inFlight.append(chunk)
+            worker.sent += 1
+        }
+        workers[slot] = worker
     }
 
     // MARK: Waiting
