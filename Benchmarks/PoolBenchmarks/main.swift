@@ -5,7 +5,8 @@
 //
 // Rows: Pool(2).map of x*x+1 over 100,000 integers; Pool(2).map over 0..<8 on a started pool; the whole
 // `with Pool(4) as p: p.map(f, range(8))` block; Parallel over ten items, first call and warm; Monte Carlo π with
-// 10,000,000 samples over Pool(2), against C (`lx_bench_pi` in CLinuxShims, one process, measured here).
+// 10,000,000 samples over Pool(2), against C (`lx_bench_pi` in CLinuxShims, one process, measured here), and the
+// Swift kernel alone in one process.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,6 +127,11 @@ let piC = measure(max(5, iterations / 10), warmUp: 1) {
     cInside = lx_bench_pi(UInt64(samples), seeder.next())
 }
 precondition(abs(4 * Double(cInside) / Double(samples) - Double.pi) < 0.01)
+var swiftInside = 0
+let piSwiftAlone = measure(max(5, iterations / 10), warmUp: 1) {
+    swiftInside = Xoshiro256StarStar.countInside(samples: samples, seed: seeder.next())
+}
+precondition(abs(4 * Double(swiftInside) / Double(samples) - Double.pi) < 0.01)
 pool.terminate()
 
 row("whole `withPool(processes: 4) { try $0.map(f, 0..<8) }`", try measure(max(10, iterations / 2)) {
@@ -149,6 +155,9 @@ row("Monte Carlo π, 10,000,000 samples over `Pool(2)`", piSwift, peer: peer["pi
     digits: 1)
 row("Monte Carlo π, 10,000,000 samples, C, one process", piC, peer: peer["pi"],
     peerName: "Python `Pool(2)`, `random.random()`", target: "baseline", digits: 1)
+
+row("Monte Carlo π, 10,000,000 samples, Swift kernel, one process", piSwiftAlone, peer: peer["pi"],
+    peerName: "Python `Pool(2)`, `random.random()`", target: "–", digits: 1)
 
 print("Iterations: \(iterations) (fewer for the slow rows), medians. Ratio = how many times faster than Python.\n")
 print("| Measurement | Swift | Peer | Peer | Ratio | Target |")
