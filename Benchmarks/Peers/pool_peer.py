@@ -63,7 +63,10 @@ def main():
 
         results.append(("joblib-first", measure(max(5, iterations // 10), first, 1)))
         Parallel(n_jobs=2)(delayed(f)(x) for x in range(10))
-        results.append(("joblib-warm", measure(iterations, lambda: Parallel(n_jobs=2)(delayed(f)(x) for x in range(10)))))
+        def warm():
+            Parallel(n_jobs=2)(delayed(f)(x) for x in range(10))
+
+        results.append(("joblib-warm", measure(iterations, warm)))
     for name, (median, mean) in results:
         print(f"{name} {median:.4f} {mean:.4f}", flush=True)
 

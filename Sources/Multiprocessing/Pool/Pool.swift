@@ -14,8 +14,8 @@
 /// Items travel in chunks (one message per chunk, to amortise its cost); ``map(_:_:chunksize:)`` chooses
 /// Python's default, `count / (4 × processes)` rounded up. An item whose function throws fails alone, with its
 /// index in ``PoolError/index``. A worker that dies (killed, crashed, exited) fails the chunk it was running at
-/// once — its death wakes the pool through the worker's pidfd — with its exit code or signal, and a new worker takes
-/// its place; Python's pool waits forever instead (gh-66587). Workers are daemonic children with a parent-death
+/// once — its death wakes the pool through the worker's pidfd — with its exit code or signal, and a new worker
+/// takes its place; Python's pool waits forever instead (gh-66587). Workers are daemonic children with a parent-death
 /// signal: none outlives the pool's process, even when it is killed.
 ///
 /// Results are collected by the calls that wait for them (there is no background thread); calls from several
@@ -214,15 +214,4 @@ public func withPool<Result>(
     let pool = try Pool(processes: processes, maxTasksPerChild: maxTasksPerChild, context: context)
     defer { pool.terminate() }
     return try body(pool)
-}
-
-/// Two arguments for one registered function: the element type of ``Pool/starmap(_:_:chunksize:)``.
-public struct Pair<First: Codable & Sendable, Second: Codable & Sendable>: Codable, Sendable {
-    public var first: First
-    public var second: Second
-
-    public init(_ first: First, _ second: Second) {
-        self.first = first
-        self.second = second
-    }
 }

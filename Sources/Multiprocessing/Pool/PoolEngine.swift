@@ -204,8 +204,9 @@ final class PoolEngine: @unchecked Sendable {
             let chunk = worker.inFlight.remove(at: position)
             if let start = sendTimes.removeValue(forKey: chunk.id) { durations[chunk.id] = start.duration(to: .now) }
             if let error = reply.error {
-                finished[chunk.id] = .failed(PoolError(.taskFailed, "items \(chunk.start)..<\(chunk.start + chunk.count) "
-                    + "failed in \(worker.process.name)", index: chunk.start, remoteDescription: error))
+                let items = "items \(chunk.start)..<\(chunk.start + chunk.count)"
+                finished[chunk.id] = .failed(PoolError(.taskFailed, "\(items) failed in \(worker.process.name)",
+                                                       index: chunk.start, remoteDescription: error))
             } else {
                 finished[chunk.id] = .outcome(reply.outcome)
             }
