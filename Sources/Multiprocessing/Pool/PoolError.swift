@@ -5,6 +5,7 @@
 public struct PoolError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name.
         public let description: String
         private init(_ description: String) { self.description = description }
 
@@ -45,6 +46,7 @@ public struct PoolError: Error, Sendable, CustomStringConvertible {
         self.status = status
     }
 
+    /// The code, the message, and the task's own error when there is one.
     public var description: String {
         var text = "\(code): \(message)"
         if let remoteDescription { text += ": \(remoteDescription)" }
