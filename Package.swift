@@ -96,6 +96,13 @@ let package = Package(
             path: "Benchmarks/ManagerBenchmarks"
         ),
 
+        // Release-mode benchmarks of Pool and Parallel against Python's Pool and joblib: `scripts/benchmark`.
+        .executableTarget(
+            name: "pool-benchmarks",
+            dependencies: ["Multiprocessing", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Benchmarks/PoolBenchmarks"
+        ),
+
         // The functions the Multiprocessing tests run in children, and the worker executable that registers them.
         .target(
             name: "MultiprocessingTestFunctions",

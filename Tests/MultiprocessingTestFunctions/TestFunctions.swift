@@ -125,7 +125,7 @@ public enum TestFunctions {
         sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
-    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all
+    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all
 }
 
 public struct PingPong: Codable, Sendable {

@@ -99,3 +99,4 @@ int64_t lx_bench_mutex_pairs(int64_t pairs, int robust);
 
 #endif
 #include "CLinuxSockets.h"
+#include "lx_bench.h"

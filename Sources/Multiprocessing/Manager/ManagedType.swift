@@ -39,9 +39,10 @@ public struct ManagedType: Sendable {
     /// The entry to pass to ``bootstrap(_:)``, so that a manager's server started from this executable knows the
     /// type. It is not a function a ``Process`` can run.
     public var registration: RegisteredFunction {
-        RegisteredFunction(name: Self.registrationName(typeid), managedType: self) { _, _ in
-            throw MultiprocessingError(.invalidState, "\(typeid) is a managed type, not a function to run")
-        }
+        let notAFunction = MultiprocessingError(.invalidState, "\(typeid) is a managed type, not a function to run")
+        return RegisteredFunction(
+            name: Self.registrationName(typeid), managedType: self,
+            invoke: { _, _ in throw notAFunction }, invokeChunk: { _ in throw notAFunction })
     }
 }
 

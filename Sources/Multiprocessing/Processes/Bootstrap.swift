@@ -37,7 +37,7 @@ import SystemPackage
 /// - Parameter functions: What children can run; a later entry with the same name replaces an earlier one. Call
 ///   again to add more (only the first call in a child acts on the request).
 public func bootstrap(_ functions: [RegisteredFunction]) {
-    FunctionRegistry.register(functions)
+    FunctionRegistry.register([PoolWorker.loop.registration] + functions)
     ChildEntry.markBootstrapped()
     guard let mode = ChildEntry.takeChildMode() else { return }
     switch mode {

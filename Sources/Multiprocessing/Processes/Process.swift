@@ -89,6 +89,9 @@ public final class Process: Sendable {
         set { state.withLock { $0.daemon = newValue } }
     }
 
+    /// Readable once the child has ended (its pidfd, or the fork server's status pipe); `nil` before start.
+    var exitDescriptor: FileDescriptor? { state.withLock { $0.handle?.exitDescriptor } }
+
     /// The child's process ID once started; `nil` before.
     public var pid: ProcessID? { state.withLock { $0.handle?.id } }
 

@@ -30,13 +30,15 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
     /// The entry to pass to ``bootstrap(_:)``.
     public var registration: RegisteredFunction {
         let body = self.body
-        return RegisteredFunction(name: name) { bytes, transfer in
+        return RegisteredFunction(name: name, invoke: { bytes, transfer in
             var decoder = BinaryDecoder()
             decoder.userInfo[DescriptorTransfer.key] = transfer
             let arguments = try decoder.decode(Arguments.self, from: bytes)
             let result = try body(arguments)
             return try BinaryEncoder().encode(result)
-        }
+        }, invokeChunk: { bytes in
+            try ChunkOutcome<Result>.run(body, on: ChunkCoding.decode(bytes, as: Arguments.self))
+        })
     }
 }
 
@@ -48,6 +50,8 @@ public struct RegisteredFunction: Sendable {
     var managedType: ManagedType? = nil
     /// Decodes the arguments, runs the body, encodes the result.
     let invoke: @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]
+    /// Decodes an array of arguments, runs the body on each, and encodes a ``ChunkOutcome``: a ``Pool``'s chunk.
+    let invokeChunk: @Sendable (_ arguments: [UInt8]) throws -> [UInt8]
 }
 
 /// The functions this executable registered, by name.
