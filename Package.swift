@@ -67,11 +67,18 @@ let package = Package(
         ),
         .executableTarget(name: "lesson", dependencies: ["LessonCommandLine", "Demos"]),
 
+        // What every benchmark shares: its samples and running its Python peer in the same run.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["Multiprocessing", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         // Release-mode benchmarks with a Python peer: `scripts/benchmark`.
         .executableTarget(
             name: "lesson-benchmarks",
             dependencies: [
-                "LessonRunner", "Multiprocessing", "Demos", .product(name: "SystemPackage", package: "swift-system"),
+                "BenchmarkSupport", "LessonRunner", "Multiprocessing", "Demos",
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Benchmarks/LessonBenchmarks"
         ),
@@ -79,27 +86,33 @@ let package = Package(
         // Release-mode benchmarks of Multiprocessing against Python's multiprocessing: `scripts/benchmark`.
         .executableTarget(
             name: "multiprocessing-benchmarks",
-            dependencies: ["Multiprocessing", "CLinuxShims"],
+            dependencies: ["BenchmarkSupport", "Multiprocessing", "CLinuxShims"],
             path: "Benchmarks/MultiprocessingBenchmarks"
         ),
         // Release-mode benchmarks of the synchronization primitives and shared memory, against Python and C.
         .executableTarget(
             name: "synchronization-benchmarks",
-            dependencies: ["Multiprocessing", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "BenchmarkSupport", "Multiprocessing", "CLinuxShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Benchmarks/SynchronizationBenchmarks"
         ),
 
         // Release-mode benchmarks of the Manager against Python's `multiprocessing.Manager()`: `scripts/benchmark`.
         .executableTarget(
             name: "manager-benchmarks",
-            dependencies: ["Multiprocessing", "CLinuxShims"],
+            dependencies: ["BenchmarkSupport", "Multiprocessing", "CLinuxShims"],
             path: "Benchmarks/ManagerBenchmarks"
         ),
 
         // Release-mode benchmarks of Pool and Parallel against Python's Pool and joblib: `scripts/benchmark`.
         .executableTarget(
             name: "pool-benchmarks",
-            dependencies: ["Multiprocessing", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "BenchmarkSupport", "Multiprocessing", "CLinuxShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Benchmarks/PoolBenchmarks"
         ),
 

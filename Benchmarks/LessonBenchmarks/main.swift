@@ -9,6 +9,7 @@
 // - one trivial cell: the release `lesson` re-executed in cell mode for `hello-lines` (spawn, capture of stdout and
 //   stderr, process-tree teardown), through `CellExecutor`, the same path `lesson run` takes.
 import LessonRunner
+import BenchmarkSupport
 import Multiprocessing
 import SystemPackage
 #if canImport(Glibc)
@@ -21,11 +22,6 @@ let benchmarkExecutable = CellExecutor.currentExecutable
 let productsFolder = benchmarkExecutable.removingLastComponent()
 let lessonExecutable = productsFolder.appending("lesson")
 let packageRoot = productsFolder.removingLastComponent().removingLastComponent().removingLastComponent()
-
-struct Sample {
-    var median: Double
-    var mean: Double
-}
 
 func measure(_ body: () throws -> Void) rethrows -> Sample {
     for _ in 0..<max(5, iterations / 20) { try body() }
@@ -66,33 +62,7 @@ let cell = measure {
 }
 
 /// Runs the Python peer and reads its `NAME MEDIAN MEAN` lines.
-func runPeer() throws -> [String: Sample] {
-    var configuration = SpawnConfiguration(
-        executable: "/usr/bin/env",
-        arguments: ["python3", packageRoot.appending("Benchmarks/Peers/cell_overhead.py").string, String(iterations)])
-    configuration.standardOutput = .pipe
-    let peer = try ChildProcess.spawn(configuration)
-    var output: [UInt8] = []
-    if let descriptor = peer.takeStandardOutput() {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
-            if count == 0 { break }
-            output += buffer[..<count]
-        }
-        try descriptor.close()
-    }
-    guard try peer.wait() == .exited(0) else { fatalError("the Python peer failed") }
-    var samples: [String: Sample] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-        let fields = line.split(separator: " ")
-        guard fields.count == 3, let median = Double(fields[1]), let mean = Double(fields[2]) else { continue }
-        samples[String(fields[0])] = Sample(median: median, mean: mean)
-    }
-    return samples
-}
-
-let peer = try runPeer()
+let peer = try PythonPeer.run("cell_overhead.py", iterations: iterations)
 
 func milliseconds(_ value: Double) -> String {
     let rounded = (value * 1000).rounded() / 1000

@@ -12,16 +12,12 @@
 import Glibc
 #endif
 import CLinuxShims
+import BenchmarkSupport
 import Multiprocessing
 
 bootstrap([])
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
-
-struct Sample {
-    var median: Double
-    var mean: Double
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

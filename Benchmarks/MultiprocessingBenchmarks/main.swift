@@ -14,6 +14,7 @@
 import Glibc
 #endif
 import CLinuxShims
+import BenchmarkSupport
 import Multiprocessing
 import SystemPackage
 
@@ -101,11 +102,6 @@ bootstrap(nothing.registration, echo.registration, classic.registration, produce
 // MARK: Measuring
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
-
-struct Sample {
-    var median: Double  // in the unit the measurement reports
-    var mean: Double
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -269,43 +265,6 @@ func rounded(_ value: Double, _ digits: Int) -> String {
 // MARK: The peer
 
 let executable = FilePath(CommandLine.arguments[0])
-let packageRoot: FilePath = {
-    var buffer = [CChar](repeating: 0, count: 4097)
-    let length = readlink("/proc/self/exe", &buffer, 4096)
-    let path = FilePath(String(decoding: buffer[..<max(0, length)].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-    // .build/<triple>/release/multiprocessing-benchmarks → the package root
-    var folder = path
-    while let last = folder.lastComponent, last.string != ".build" { folder.removeLastComponent() }
-    return folder.removingLastComponent()
-}()
-
-func runPeer() throws -> [String: Sample] {
-    var configuration = SpawnConfiguration(
-        executable: "/usr/bin/env",
-        arguments: ["python3", packageRoot.appending("Benchmarks/Peers/multiprocessing_peer.py").string,
-                    String(iterations)])
-    configuration.standardOutput = .pipe
-    let peer = try ChildProcess.spawn(configuration)
-    var output: [UInt8] = []
-    if let descriptor = peer.takeStandardOutput() {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
-            if count == 0 { break }
-            output += buffer[..<count]
-        }
-        try descriptor.close()
-    }
-    guard try peer.wait() == .exited(0) else { fatalError("the Python peer failed") }
-    var samples: [String: Sample] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-        let fields = line.split(separator: " ")
-        guard fields.count == 3, let median = Double(fields[1]), let mean = Double(fields[2]) else { continue }
-        samples[String(fields[0])] = Sample(median: median, mean: mean)
-    }
-    return samples
-}
-
 // MARK: The table
 
 nonisolated(unsafe) var rows: [String] = []
@@ -338,7 +297,7 @@ func coderCost() throws -> Sample {
     }
 }
 
-let peer = try runPeer()
+let peer = try PythonPeer.run("multiprocessing_peer.py", iterations: iterations)
 row("encode + decode `[42, nil, \"hello\"]` (binary Codable)", try coderCost(), unit: "µs", digits: 2,
     peer: peer["pickle"], peerName: "Python `pickle.dumps` + `loads`", target: "–")
 let rawSame = try roundTrip(parentCPU: 0, childCPU: 0, raw: true)

@@ -11,6 +11,7 @@
 import Glibc
 #endif
 import CLinuxShims
+import BenchmarkSupport
 import Multiprocessing
 import SystemPackage
 
@@ -24,11 +25,6 @@ let piCount = ProcessFunction("bench.pool.pi") { (call: Pair<UInt64, Int>) -> In
 bootstrap([f.registration, piCount.registration])
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 100
-
-struct Sample {
-    var median: Double
-    var mean: Double
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -56,40 +52,6 @@ func rounded(_ value: Double, _ digits: Int) -> String {
 
 // MARK: The peer
 
-let packageRoot: FilePath = {
-    var buffer = [CChar](repeating: 0, count: 4097)
-    let length = readlink("/proc/self/exe", &buffer, 4096)
-    var folder = FilePath(String(decoding: buffer[..<max(0, length)].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-    while let last = folder.lastComponent, last.string != ".build" { folder.removeLastComponent() }
-    return folder.removingLastComponent()
-}()
-
-func runPeer() throws -> [String: Sample] {
-    var configuration = SpawnConfiguration(
-        executable: "/usr/bin/env",
-        arguments: ["python3", packageRoot.appending("Benchmarks/Peers/pool_peer.py").string, String(iterations)])
-    configuration.standardOutput = .pipe
-    let peer = try ChildProcess.spawn(configuration)
-    var output: [UInt8] = []
-    if let descriptor = peer.takeStandardOutput() {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
-            if count == 0 { break }
-            output += buffer[..<count]
-        }
-        try descriptor.close()
-    }
-    guard try peer.wait() == .exited(0) else { fatalError("the Python peer failed") }
-    var samples: [String: Sample] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-        let fields = line.split(separator: " ")
-        guard fields.count == 3, let median = Double(fields[1]), let mean = Double(fields[2]) else { continue }
-        samples[String(fields[0])] = Sample(median: median, mean: mean)
-    }
-    return samples
-}
-
 // MARK: The table
 
 nonisolated(unsafe) var rows: [String] = []
@@ -100,7 +62,7 @@ func row(_ name: String, _ ours: Sample, peer: Sample?, peerName: String, target
     rows.append("| \(name) | \(rounded(ours.median, digits)) ms | \(peerName) | \(peerText) | \(ratio) | \(target) |")
 }
 
-let peer = try runPeer()
+let peer = try PythonPeer.run("pool_peer.py", iterations: iterations)
 let inputs = Array(0..<100_000)
 let expected = inputs.map { $0 * $0 + 1 }
 let pool = try Pool(processes: 2)
