@@ -56,42 +56,31 @@ import Testing
         let plain = try shell("ls /proc/$$/fd; true")
         #expect(plain.output == "0\n1\n2\n")
 
-        let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        defer {
-            try? readEnd.close()
-            try? writeEnd.close()
-        }
+        let descriptors = OpenedDescriptors()
+        let (readEnd, writeEnd) = try descriptors.pipe()
         let inheriting = try shell("ls /proc/$$/fd; true") { $0.inheritedDescriptors = [writeEnd, readEnd] }
         #expect(inheriting.output == "0\n1\n2\n3\n4\n")
     }
 
     @Test func inheritedDescriptorsArriveInOrder() throws {
-        let first = try FileDescriptor.pipe()
-        let second = try FileDescriptor.pipe()
-        defer {
-            for descriptor in [first.readEnd, first.writeEnd, second.readEnd, second.writeEnd] {
-                try? descriptor.close()
-            }
-        }
+        let descriptors = OpenedDescriptors()
+        let first = try descriptors.pipe()
+        let second = try descriptors.pipe()
         let finished = try shell("echo one >&3; echo two >&4") {
             $0.inheritedDescriptors = [first.writeEnd, second.writeEnd]
         }
         #expect(finished.status == .exited(0))
-        try first.writeEnd.close()
-        try second.writeEnd.close()
-        #expect(try readAll(first.readEnd) == "one\n")
-        #expect(try readAll(second.readEnd) == "two\n")
+        try descriptors.close(first.writeEnd)
+        try descriptors.close(second.writeEnd)
+        #expect(try descriptors.readAllAndClose(first.readEnd) == "one\n")
+        #expect(try descriptors.readAllAndClose(second.readEnd) == "two\n")
     }
 
     @Test func inheritedDescriptorsSwapWhenSourcesCollideWithTargets() throws {
-        let first = try FileDescriptor.pipe()
-        let second = try FileDescriptor.pipe()
-        let filler = try FileDescriptor.open("/dev/null", .writeOnly)
-        defer {
-            for descriptor in [first.readEnd, first.writeEnd, second.readEnd, second.writeEnd, filler] {
-                try? descriptor.close()
-            }
-        }
+        let descriptors = OpenedDescriptors()
+        let first = try descriptors.pipe()
+        let second = try descriptors.pipe()
+        let filler = descriptors.adopt(try FileDescriptor.open("/dev/null", .writeOnly))
         // `first.writeEnd` goes to the number `second.writeEnd` has here, and the other way round.
         let a = first.writeEnd.rawValue
         let b = second.writeEnd.rawValue
@@ -105,19 +94,16 @@ import Testing
         #expect(finished.status == .exited(0))
         let open = Set(finished.output.split(separator: "\n").compactMap { Int($0) })
         #expect(open == Set(0..<(inherited.count + 3)))
-        try first.writeEnd.close()
-        try second.writeEnd.close()
-        #expect(try readAll(first.readEnd) == "one\n")
-        #expect(try readAll(second.readEnd) == "two\n")
+        try descriptors.close(first.writeEnd)
+        try descriptors.close(second.writeEnd)
+        #expect(try descriptors.readAllAndClose(first.readEnd) == "one\n")
+        #expect(try descriptors.readAllAndClose(second.readEnd) == "two\n")
     }
 
     @Test func standardDescriptorsMayBeSwapped() throws {
         // This process's 2 becomes the child's 1 and its 1 the child's 2: each source is the other's target.
-        let report = try FileDescriptor.pipe()
-        defer {
-            try? report.readEnd.close()
-            try? report.writeEnd.close()
-        }
+        let descriptors = OpenedDescriptors()
+        let report = try descriptors.pipe()
         // dash applies `>&3` in the shell itself, so the links are read in a command substitution.
         let script = #"links=$(/usr/bin/readlink /proc/$$/fd/1 /proc/$$/fd/2); echo "$links" >&3"#
         var configuration = SpawnConfiguration(executable: "/bin/sh", arguments: ["-c", script])
@@ -126,11 +112,11 @@ import Testing
         configuration.inheritedDescriptors = [report.writeEnd]
         let child = try ChildProcess.spawn(configuration)
         #expect(try child.wait() == .exited(0))
-        try report.writeEnd.close()
+        try descriptors.close(report.writeEnd)
         let mine = try run(SpawnConfiguration(
             executable: "/usr/bin/readlink", arguments: ["/proc/\(getpid())/fd/2", "/proc/\(getpid())/fd/1"]
         ))
-        let reported = try readAll(report.readEnd)
+        let reported = try descriptors.readAllAndClose(report.readEnd)
         #expect(reported == mine.output)
     }
 

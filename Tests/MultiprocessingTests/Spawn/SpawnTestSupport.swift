@@ -15,6 +15,11 @@ struct Finished {
 /// Reads `descriptor` until end of file, then closes it.
 func readAll(_ descriptor: FileDescriptor) throws -> String {
     defer { try? descriptor.close() }
+    return try readToEnd(descriptor)
+}
+
+/// Reads `descriptor` until end of file and leaves it open.
+func readToEnd(_ descriptor: FileDescriptor) throws -> String {
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {
@@ -107,5 +112,47 @@ func expectNoUnclaimedZombies(sourceLocation: SourceLocation = #_sourceLocation)
 func expectGone(_ processes: some Sequence<ProcessIdentity>, sourceLocation: SourceLocation = #_sourceLocation) {
     for process in processes {
         #expect(!process.exists, "process \(process) is still there", sourceLocation: sourceLocation)
+    }
+}
+
+/// Descriptors a test opened, each closed exactly once, the rest at the end of the test.
+///
+/// Closing a number twice is not harmless while tests run in parallel: between the two calls another test may
+/// have been given that number for a descriptor of its own, and the second close takes it away from under it.
+final class OpenedDescriptors {
+    private var open: [FileDescriptor] = []
+
+    /// A new pipe, both ends tracked.
+    func pipe() throws -> (readEnd: FileDescriptor, writeEnd: FileDescriptor) {
+        let ends = try FileDescriptor.pipe()
+        open += [ends.readEnd, ends.writeEnd]
+        return ends
+    }
+
+    /// Tracks `descriptor` from now on.
+    func adopt(_ descriptor: FileDescriptor) -> FileDescriptor {
+        open.append(descriptor)
+        return descriptor
+    }
+
+    /// Closes `descriptor` now; it is no longer tracked.
+    func close(_ descriptor: FileDescriptor) throws {
+        guard let index = open.firstIndex(of: descriptor) else {
+            Issue.record("descriptor \(descriptor.rawValue) is not open here")
+            return
+        }
+        open.remove(at: index)
+        try descriptor.close()
+    }
+
+    /// Reads `descriptor` until end of file, then closes it.
+    func readAllAndClose(_ descriptor: FileDescriptor) throws -> String {
+        let text = try readToEnd(descriptor)
+        try close(descriptor)
+        return text
+    }
+
+    deinit {
+        for descriptor in open { try? descriptor.close() }
     }
 }
