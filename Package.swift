@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
         .library(name: "Demos", targets: ["Demos"]),
         .executable(name: "lesson", targets: ["lesson"]),
+        // Apply to a demo module so that lessons show, and are checked against, the code its demos run.
+        .plugin(name: "EmbedDemoSources", targets: ["EmbedDemoSources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,7 +58,19 @@ let package = Package(
                 .embedInCode("Rendering/Templates/index.mustache"),
             ]
         ),
-        .target(name: "Demos", dependencies: ["LessonRunner", "Multiprocessing"]),
+        // The course's demos; their own sources are compiled in, so lessons show the code that runs.
+        .target(
+            name: "Demos",
+            dependencies: [
+                "LessonRunner", "Multiprocessing",
+                // Demo parameters (`args=`, `lesson run --cell pi -- --samples 1000`).
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            plugins: ["EmbedDemoSources"]
+        ),
+        // A build plugin and its tool: a module's Swift sources as string literals in that module.
+        .executableTarget(name: "embed-demo-sources"),
+        .plugin(name: "EmbedDemoSources", capability: .buildTool(), dependencies: ["embed-demo-sources"]),
         .target(
             name: "LessonCommandLine",
             dependencies: [

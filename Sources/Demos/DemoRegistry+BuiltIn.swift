@@ -8,5 +8,19 @@ extension DemoRegistry {
         .sleeper,
         .crash,
         .stubbornGrandchild,
-    ])
+        // The multiprocessing course, in the order of its lesson.
+        .poolMap,
+        .processHello,
+        .startMethods,
+        .queue,
+        .pipe,
+        .lock,
+        .noLock,
+        .sharedMemory,
+        .manager,
+        .pi,
+        .parallelDelayed,
+        .doubler,
+        .pingPong,
+    ], sources: .embedded)
 }

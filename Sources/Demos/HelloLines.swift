@@ -5,10 +5,12 @@ extension Demo {
     public static let helloLines = Demo("hello-lines", summary: "prints a greeting and COUNT numbered lines") {
         arguments in
         let count = arguments.first.flatMap { Int($0) } ?? 3
+        // ANCHOR: shown
         print("Hello from a child process!")
         for number in 1...max(1, count) {
             print("line \(number) of \(count)")
         }
+        // ANCHOR_END: shown
         return 0
     }
 }

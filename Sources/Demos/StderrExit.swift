@@ -9,9 +9,11 @@ extension Demo {
     public static let stderrExit = Demo("stderr-exit", summary: "writes to stderr and exits with code 3") {
         arguments in
         let code = arguments.first.flatMap { Int32($0) } ?? 3
+        // ANCHOR: shown
         print("checking the input...")
         StandardStreams.flush()
         StandardStreams.writeError("warning: the input is empty\n")
         return code
+        // ANCHOR_END: shown
     }
 }

@@ -10,6 +10,7 @@ extension Demo {
     public static let stubbornGrandchild = Demo(
         "stubborn-grandchild", summary: "starts a grandchild that ignores SIGTERM"
     ) { arguments in
+        // ANCHOR: shown
         print("starting a grandchild that ignores SIGTERM")
         guard SigtermIgnoringProcess.start() != nil else {
             perror("fork")
@@ -19,6 +20,7 @@ extension Demo {
         StandardStreams.flush()
         if arguments.contains("--exit") { return 0 }
         sleep(60)
+        // ANCHOR_END: shown
         return 0
     }
 }

@@ -14,10 +14,13 @@ public struct Cell: Hashable, Sendable, Identifiable {
     public var expectedOutput: ExpectedOutput?
     /// The expected stderr: the `stderr` block right after the cell (or after its `output` block), if any.
     public var expectedError: ExpectedOutput?
+    /// The shown part of the demo's source, when its module embeds its sources: the cell's code is checked
+    /// against it, and an empty cell shows it.
+    public var demoSource: DemoSource?
 
     public init(
         id: String, demo: String, language: String?, options: CellOptions, block: FencedBlock,
-        expectedOutput: ExpectedOutput? = nil, expectedError: ExpectedOutput? = nil
+        expectedOutput: ExpectedOutput? = nil, expectedError: ExpectedOutput? = nil, demoSource: DemoSource? = nil
     ) {
         self.id = id
         self.demo = demo
@@ -26,10 +29,19 @@ public struct Cell: Hashable, Sendable, Identifiable {
         self.block = block
         self.expectedOutput = expectedOutput
         self.expectedError = expectedError
+        self.demoSource = demoSource
     }
 
-    /// The code shown in the cell.
+    /// The code written in the cell.
     public var code: String { block.content }
+
+    /// The code reports show: the cell's own, or its demo's source when the cell is left empty.
+    public var displayedCode: String { showsDemoSource ? demoSource?.code ?? code : code }
+
+    /// Whether the cell is empty and reports show its demo's source in it.
+    public var showsDemoSource: Bool {
+        demoSource != nil && code.allSatisfy(\.isWhitespace)
+    }
     /// Where the cell's opening fence stands.
     public var location: SourceLocation { block.location }
 }

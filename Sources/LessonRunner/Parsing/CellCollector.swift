@@ -61,11 +61,32 @@ struct CellCollector {
                 continue
             }
             firstLineByID[id] = line
-            cells.append(Cell(
+            var cell = Cell(
                 id: id, demo: demo, language: draft.language, options: attributes.options, block: draft.block,
-                expectedOutput: draft.expectedOutput, expectedError: draft.expectedError))
+                expectedOutput: draft.expectedOutput, expectedError: draft.expectedError)
+            if let source = source(of: demo, column: attributes.demoColumn, line: line) {
+                cell.demoSource = source
+                if let mismatch = CellCodeCheck.diagnostic(for: cell, source: source, file: file) {
+                    diagnostics.append(mismatch)
+                }
+            }
+            cells.append(cell)
         }
         return (cells, diagnostics)
+    }
+
+    /// The shown source of the demo named `name`, when its module embeds its sources; a source whose anchors are
+    /// wrong is reported at the cell's `demo=`.
+    private mutating func source(of name: String, column: Int, line: Int) -> DemoSource? {
+        guard let demo = demos[name] else { return nil }
+        do {
+            return try demos.source(of: demo)
+        } catch {
+            diagnostics.append(LessonDiagnostic(
+                at: SourceLocation(file: file, line: line, column: column),
+                "the source of demo `\(name)` cannot be shown: \(error)"))
+            return nil
+        }
     }
 
     /// Scans the blocks of one container in order.

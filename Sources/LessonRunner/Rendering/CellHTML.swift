@@ -57,9 +57,10 @@ enum CellHTML {
     }
 
     private static func code(_ cell: Cell) -> String {
-        guard !cell.code.isEmpty else { return "" }
+        let code = cell.displayedCode
+        guard !code.isEmpty else { return "" }
         let language = cell.language ?? "swift"
-        let body = language == "swift" ? SwiftHighlighter.html(cell.code) : HTMLText.escaped(cell.code)
+        let body = language == "swift" ? SwiftHighlighter.html(code) : HTMLText.escaped(code)
         return "<pre class=\"code\"><code class=\"language-\(HTMLText.escaped(language))\">" + body
             + "</code></pre>\n"
     }

@@ -1,5 +1,6 @@
 /// The Markdown report: the lesson as written, with each cell's actual output in an `output` block under it
-/// (and a `stderr` block when it wrote to stderr), followed by a one-line status.
+/// (and a `stderr` block when it wrote to stderr), followed by a one-line status. A cell left empty shows its
+/// demo's source.
 ///
 /// Everything outside the output blocks it replaces stays byte for byte as the author wrote it: the report splices
 /// into the source at the blocks' byte ranges rather than re-rendering through cmark's CommonMark renderer, which
@@ -20,6 +21,9 @@ public struct MarkdownReport: Sendable {
     private func edits(for cell: Cell, result: CellResult, source: [UInt8]) -> [SourceEdit] {
         let splicer = OutputBlockSplicer(cell: cell, source: source)
         var edits: [SourceEdit] = []
+        if cell.showsDemoSource {
+            edits.append(splicer.fillingCell(with: cell.displayedCode))
+        }
         var insertion = ""
         if result.status != .skipped {
             let streams: [(OutputStream, ExpectedOutput?)] = [

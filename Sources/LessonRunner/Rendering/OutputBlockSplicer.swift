@@ -34,6 +34,17 @@ struct OutputBlockSplicer {
         return SourceEdit(range: expected.block.byteRange, replacement: replacement)
     }
 
+    /// The edit that puts `code` into the cell's own block, keeping its prefix, fence and info string.
+    func fillingCell(with code: String) -> SourceEdit {
+        let block = cell.block
+        var text = FencedText(info: block.info, content: code, fenceCharacter: block.fence.first ?? "`")
+        text.minimumFenceLength = block.fence.count
+        let replacement = text.lines(
+            firstPrefix: block.linePrefix, prefix: block.continuationPrefix, newline: newline,
+            closeLine: Self.endsWithLineBreak(block, in: source))
+        return SourceEdit(range: block.byteRange, replacement: replacement)
+    }
+
     /// A new block for `stream`, preceded by a blank line, to pass to ``insertion(_:)``.
     func newBlock(for stream: OutputStream, content: String) -> String {
         let block = FencedText(info: stream == .stdout ? "output" : "stderr", content: content, fenceCharacter: "`")

@@ -79,3 +79,19 @@ enum FunctionRegistry {
 
     static var names: [String] { lock.withLock { entries.map(\.name) } }
 }
+
+extension ProcessFunction where Result == Empty {
+    /// A function that returns nothing, as most ``Process`` targets (Python's functions that return `None`):
+    ///
+    /// ```swift
+    /// let greet = ProcessFunction("greet") { (name: String) in
+    ///     print("hello \(name)")
+    /// }
+    /// ```
+    public init(_ name: String, _ body: @escaping @Sendable (Arguments) throws -> Void) {
+        self.init(name) { (arguments: Arguments) throws -> Empty in
+            try body(arguments)
+            return Empty()
+        }
+    }
+}

@@ -1,12 +1,13 @@
-/// xoshiro256** seeded through SplitMix64: the π benchmark's generator.
+/// xoshiro256** seeded through SplitMix64: the generator of the Monte Carlo π demo and benchmark.
 ///
 /// The standard library has no fast seedable generator: `SystemRandomNumberGenerator` makes a `getrandom` call per
-/// number (~100× slower than this), so the benchmark would measure the kernel. This is the generator C's
-/// `lx_bench_pi` uses, seeded once from the system generator.
-struct Xoshiro256StarStar: RandomNumberGenerator {
+/// number (~100× slower than this), so π would measure the kernel. This is the generator C's `lx_bench_pi` uses;
+/// each process seeds its own once from the system generator.
+public struct Xoshiro256StarStar: RandomNumberGenerator {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
-    init(seed: UInt64) {
+    /// A generator whose state is spread from `seed` by SplitMix64.
+    public init(seed: UInt64) {
         var mix = seed
         func splitMix() -> UInt64 {
             mix &+= 0x9e37_79b9_7f4a_7c15
@@ -19,7 +20,7 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
     }
 
     @inline(__always)
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
         let t = state.1 << 17
         state.2 ^= state.0
@@ -33,21 +34,8 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
 
     /// A double in [0, 1) from the top 53 bits.
     @inline(__always)
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         // Through Int64: the value has 53 bits, and a signed conversion is one instruction (an unsigned one is not).
         Double(Int64(bitPattern: next() >> 11)) * 0x1.0p-53
-    }
-
-    /// Of `samples` points in the unit square, how many fall inside the quarter circle: Monte Carlo π's kernel.
-    static func countInside(samples: Int, seed: UInt64) -> Int {
-        var generator = Xoshiro256StarStar(seed: seed)
-        var inside = 0
-        for _ in 0..<samples {
-            let x = generator.nextUnit()
-            let y = generator.nextUnit()
-            // Without a branch: a point is inside at random, so a branch is mispredicted a fifth of the time.
-            inside &+= Int(unsafeBitCast(x * x + y * y <= 1, to: UInt8.self))
-        }
-        return inside
     }
 }
