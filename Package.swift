@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "pool-benchmarks",
             dependencies: [
-                "BenchmarkSupport", "Multiprocessing", "CLinuxShims",
+                "BenchmarkSupport", "Multiprocessing", "CLinuxShims", "Demos",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Benchmarks/PoolBenchmarks"
@@ -160,6 +160,17 @@ let package = Package(
                 "Multiprocessing", "MultiprocessingTestFunctions", "LessonTestSupport", "lesson-fixtures",
                 "multiprocessing-test-worker",
             ]
+        ),
+        // A module with sources that are hard to quote, embedded by the plugin, for the tests.
+        .target(
+            name: "EmbeddedSourcesFixture",
+            dependencies: ["LessonRunner"],
+            path: "Tests/EmbeddedSourcesFixture",
+            plugins: ["EmbedDemoSources"]
+        ),
+        .testTarget(
+            name: "DemosTests",
+            dependencies: ["Demos", "LessonRunner", "LessonTestSupport", "EmbeddedSourcesFixture"]
         ),
         .testTarget(
             name: "LessonRunnerTests",

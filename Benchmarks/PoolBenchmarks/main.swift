@@ -10,16 +10,18 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLinuxShims
 import BenchmarkSupport
+import CLinuxShims
+import Demos
 import Multiprocessing
 import SystemPackage
 
 let f = ProcessFunction("bench.pool.f") { (x: Int) in x * x + 1 }
 
-/// Points inside the quarter circle among `samples` draws from a generator seeded with `seed`.
+/// Points inside the quarter circle among `samples` draws from a generator seeded with `seed`: the course's `pi`
+/// demo's kernel.
 let piCount = ProcessFunction("bench.pool.pi") { (call: Pair<UInt64, Int>) -> Int in
-    Xoshiro256StarStar.countInside(samples: call.second, seed: call.first)
+    PiDemo.countInside(samples: call.second, seed: call.first)
 }
 
 bootstrap([f.registration, piCount.registration])
@@ -91,7 +93,7 @@ let piC = measure(max(5, iterations / 10), warmUp: 1) {
 precondition(abs(4 * Double(cInside) / Double(samples) - Double.pi) < 0.01)
 var swiftInside = 0
 let piSwiftAlone = measure(max(5, iterations / 10), warmUp: 1) {
-    swiftInside = Xoshiro256StarStar.countInside(samples: samples, seed: seeder.next())
+    swiftInside = PiDemo.countInside(samples: samples, seed: seeder.next())
 }
 precondition(abs(4 * Double(swiftInside) / Double(samples) - Double.pi) < 0.01)
 pool.terminate()

@@ -36,7 +36,7 @@ public enum PiDemo {
         for _ in 0..<samples {
             let x = generator.nextUnit()
             let y = generator.nextUnit()
-            if x * x + y * y <= 1 { inside += 1 }
+            inside += x * x + y * y <= 1 ? 1 : 0
         }
         return inside
     }

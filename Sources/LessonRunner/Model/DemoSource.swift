@@ -14,7 +14,7 @@
 /// }
 /// ```
 ///
-/// The shown lines lose their common indentation. Lines holding another anchor comment (`// ANCHOR: other`) are
+/// The shown lines lose their common indentation and their trailing whitespace. Lines holding another anchor comment (`// ANCHOR: other`) are
 /// left out, so a file may mark several regions; only `shown` is used.
 public struct DemoSource: Sendable, Hashable {
     /// The file the demo is declared in.
@@ -33,8 +33,11 @@ public struct DemoSource: Sendable, Hashable {
     ///   twice.
     public init(file: DemoSourceFile) throws(DemoSourceError) {
         self.file = file
-        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // `isNewline`: "\r\n" is one Character, so splitting at "\n" alone would miss it.
+        let lines = file.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+            var line = $0
+            while let last = line.last, last == " " || last == "\t" { line.removeLast() }
+            return line
         }
         var start: Int?
         var end: Int?
@@ -67,8 +70,7 @@ public struct DemoSource: Sendable, Hashable {
         }.min() ?? 0
         code = kept.map { index in
             let line = lines[index]
-            let content = line.count >= indentation ? line.dropFirst(indentation) : ""
-            return String(content.allSatisfy { $0 == " " || $0 == "\t" } ? "" : content) + "\n"
+            return String(line.dropFirst(indentation)) + "\n"
         }.joined()
         lineNumbers = kept.map { $0 + 1 }
     }

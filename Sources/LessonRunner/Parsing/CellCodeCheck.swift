@@ -45,7 +45,7 @@ enum CellCodeCheck {
         var lines: [(offset: Int, text: Substring)] = []
 
         init(_ text: String) {
-            let all = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+            let all = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().map {
                 (offset: $0.offset, text: Self.trimmingTrailingSpace($0.element))
             }
             guard let first = all.firstIndex(where: { !$0.text.isEmpty }),

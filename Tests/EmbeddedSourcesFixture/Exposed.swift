@@ -1,0 +1,4 @@
+import LessonRunner
+
+/// What the EmbedDemoSources plugin embedded in this module, for the tests.
+public let embeddedFixtureSources = DemoSourceFiles.embedded

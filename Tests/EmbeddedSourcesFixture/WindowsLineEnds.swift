@@ -1,0 +1,2 @@
+let crlf = "this file ends its lines with CR LF"
+let more = 2
