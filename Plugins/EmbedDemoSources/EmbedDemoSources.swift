@@ -7,7 +7,10 @@ import PackagePlugin
 /// Apply it to the target that defines the demos:
 ///
 /// ```swift
-/// .target(name: "Demos", dependencies: ["LessonRunner"], plugins: [.plugin(name: "EmbedDemoSources", package: "LessonRunner")])
+/// .target(
+///     name: "Demos", dependencies: ["LessonRunner"],
+///     plugins: [.plugin(name: "EmbedDemoSources", package: "LessonRunner")]
+/// )
 /// ```
 ///
 /// and build the registry with the generated `DemoSourceFiles.embedded`:

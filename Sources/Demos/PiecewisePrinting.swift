@@ -10,6 +10,6 @@ func printPiecewise(_ pieces: String...) {
     for piece in pieces {
         print(piece, terminator: "")
         StandardStreams.flush()
-        usleep(2_000)
+        usleep(1_000)
     }
 }

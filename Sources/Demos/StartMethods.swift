@@ -9,7 +9,7 @@ import Glibc
 enum StartMethods {
     struct Options: ParsableArguments {
         @Option(help: "Processes to start and join with each method.")
-        var processes = 10
+        var processes = 5
     }
 
     // ANCHOR: shown

@@ -44,7 +44,7 @@ if __name__ == '__main__':
 
     from course_helpers import nothing
 
-    for method in ['spawn', 'fork', 'forkserver']:
+    for method in ['fork', 'spawn', 'forkserver']:
         ctx = get_context(method)
         start = time.perf_counter()
         for _ in range(5):
@@ -81,15 +81,22 @@ if __name__ == '__main__':
     p.join()
 
     # %% 6. Lock
-    # A `Lock` lets one process at a time print, so lines never mix. Without it the order is up to the scheduler.
+    # A `Lock` lets one process at a time print, so lines never mix. Each line is written in three pieces with a
+    # short pause after each, as a long line would be; without the lock, the pieces of different processes mix.
+    import time
     from multiprocessing import Lock, Process
+
+    def print_piecewise(*pieces):
+        for piece in pieces:
+            print(piece, end='', flush=True)
+            time.sleep(0.001)
 
     def f(lock, i):
         with lock:
-            print('hello world', i, flush=True)
+            print_piecewise('hello', ' world', f' {i}\n')
 
     def g(i):
-        print('hello world', i, flush=True)
+        print_piecewise('hello', ' world', f' {i}\n')
 
     lock = Lock()
     processes = [Process(target=f, args=(lock, i)) for i in range(10)]
@@ -166,7 +173,7 @@ if __name__ == '__main__':
         inside = sum(pool.starmap(count_inside, enumerate(shares)))
     print('processes:', processes)
     print('estimate:', 4 * inside / samples)
-    print(f'seconds: {time.perf_counter() - start:.2f}')
+    print(f'took {(time.perf_counter() - start) * 1000:.1f} ms')
 
     # %% 10. Parallel and delayed
     # joblib's `Parallel` and `delayed` are the usual way to run the iterations of a loop in parallel.
@@ -198,18 +205,24 @@ if __name__ == '__main__':
     import time
     from multiprocessing import Pipe, Process
 
+    def ping(conn, rounds):
+        start = time.perf_counter()
+        ball = 0
+        for _ in range(rounds):
+            conn.send(ball + 1)
+            ball = conn.recv()
+        elapsed = time.perf_counter() - start
+        print(f'the ball was hit {ball} times in {rounds} round trips')
+        print(f'{elapsed / rounds * 1e6:.1f} µs per round trip', flush=True)
+
     def pong(conn, rounds):
         for _ in range(rounds):
-            conn.send(conn.recv())
+            conn.send(conn.recv() + 1)
 
     rounds = 100
-    ping_end, pong_end = Pipe()
-    p = Process(target=pong, args=(pong_end, rounds))
-    p.start()
-    start = time.perf_counter()
-    for _ in range(rounds):
-        ping_end.send('ping')
-        ping_end.recv()
-    elapsed = time.perf_counter() - start
-    p.join()
-    print(f'{rounds} round trips: {elapsed * 1000:.2f} ms in all, {elapsed / rounds * 1e6:.1f} µs per round trip')
+    left, right = Pipe()
+    players = [Process(target=ping, args=(left, rounds)), Process(target=pong, args=(right, rounds))]
+    for player in players:
+        player.start()
+    for player in players:
+        player.join()

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// extension Demo {
-///     public static let processHello = Demo("process-hello", summary: "…", functions: [greet.registration]) { _ in
+///     public static let processHello = Demo("process-hello", summary: "…") { _ in
 ///         // ANCHOR: shown
 ///         let process = Process(target: greet, arguments: "bob")
 ///         try process.start()
@@ -14,8 +14,8 @@
 /// }
 /// ```
 ///
-/// The shown lines lose their common indentation and their trailing whitespace. Lines holding another anchor comment (`// ANCHOR: other`) are
-/// left out, so a file may mark several regions; only `shown` is used.
+/// The shown lines lose their common indentation and their trailing whitespace. Lines holding another anchor
+/// comment (`// ANCHOR: other`) are left out, so a file may mark several regions; only `shown` is used.
 public struct DemoSource: Sendable, Hashable {
     /// The file the demo is declared in.
     public var file: DemoSourceFile
@@ -44,18 +44,27 @@ public struct DemoSource: Sendable, Hashable {
         for (index, line) in lines.enumerated() {
             guard let anchor = Self.anchor(in: line), anchor.name == Self.anchorName else { continue }
             if anchor.isEnd {
-                guard start != nil else { throw DemoSourceError(file: file, line: index + 1, "`// ANCHOR_END: shown` before `// ANCHOR: shown`") }
-                guard end == nil else { throw DemoSourceError(file: file, line: index + 1, "a second `// ANCHOR_END: shown`") }
+                guard start != nil else {
+                    throw DemoSourceError(
+                        file: file, line: index + 1, "`// ANCHOR_END: shown` before `// ANCHOR: shown`")
+                }
+                guard end == nil else {
+                    throw DemoSourceError(file: file, line: index + 1, "a second `// ANCHOR_END: shown`")
+                }
                 end = index
             } else {
-                guard start == nil else { throw DemoSourceError(file: file, line: index + 1, "a second `// ANCHOR: shown`; a file shows one region") }
+                guard start == nil else {
+                    throw DemoSourceError(
+                        file: file, line: index + 1, "a second `// ANCHOR: shown`; a file shows one region")
+                }
                 start = index
             }
         }
         var range = 0..<lines.count
         if let start {
             guard let end else {
-                throw DemoSourceError(file: file, line: start + 1, "`// ANCHOR: shown` is never closed: add `// ANCHOR_END: shown`")
+                throw DemoSourceError(
+                    file: file, line: start + 1, "`// ANCHOR: shown` is never closed: add `// ANCHOR_END: shown`")
             }
             range = (start + 1)..<end
         }

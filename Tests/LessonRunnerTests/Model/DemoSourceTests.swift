@@ -42,25 +42,26 @@ import Testing
     }
 
     @Test(arguments: [
-        ("// ANCHOR: shown\nlet a = 1\n", "Sources/Demos/Greet.swift:1: `// ANCHOR: shown` is never closed: add `// ANCHOR_END: shown`"),
-        ("let a = 1\n// ANCHOR_END: shown\n", "Sources/Demos/Greet.swift:2: `// ANCHOR_END: shown` before `// ANCHOR: shown`"),
-        ("// ANCHOR: shown\n// ANCHOR: shown\n", "Sources/Demos/Greet.swift:2: a second `// ANCHOR: shown`; a file shows one region"),
-        ("// ANCHOR: shown\n// ANCHOR_END: shown\n// ANCHOR_END: shown\n", "Sources/Demos/Greet.swift:3: a second `// ANCHOR_END: shown`"),
+        ("// ANCHOR: shown\nlet a = 1\n",
+         "Sources/Demos/Greet.swift:1: `// ANCHOR: shown` is never closed: add `// ANCHOR_END: shown`"),
+        ("let a = 1\n// ANCHOR_END: shown\n",
+         "Sources/Demos/Greet.swift:2: `// ANCHOR_END: shown` before `// ANCHOR: shown`"),
+        ("// ANCHOR: shown\n// ANCHOR: shown\n",
+         "Sources/Demos/Greet.swift:2: a second `// ANCHOR: shown`; a file shows one region"),
+        ("// ANCHOR: shown\n// ANCHOR_END: shown\n// ANCHOR_END: shown\n",
+         "Sources/Demos/Greet.swift:3: a second `// ANCHOR_END: shown`"),
     ])
     func anchorsThatDoNotPairUpAreErrors(text: String, message: String) {
-        #expect(throws: DemoSourceError.self) { try DemoSource(file: Self.file(text)) }
-        do {
-            _ = try DemoSource(file: Self.file(text))
-        } catch {
-            #expect(error.description == message)
-        }
+        let error = #expect(throws: DemoSourceError.self) { try DemoSource(file: Self.file(text)) }
+        #expect(error?.description == message)
     }
 
     @Test func theRegistryFindsADemosFileByItsFileID() throws {
         let demo = Demo("greet", summary: "") { _ in 0 }
         #expect(demo.fileID == "LessonRunnerTests/DemoSourceTests.swift")
         let files = DemoSourceFiles([DemoSourceFile(
-            fileID: demo.fileID, path: "Tests/DemoSourceTests.swift", text: "// ANCHOR: shown\nhi\n// ANCHOR_END: shown\n")])
+            fileID: demo.fileID, path: "Tests/DemoSourceTests.swift",
+            text: "// ANCHOR: shown\nhi\n// ANCHOR_END: shown\n")])
         let registry = DemoRegistry([demo], sources: files)
         #expect(try registry.source(of: demo)?.code == "hi\n")
         #expect(try DemoRegistry([demo]).source(of: demo) == nil, "no sources, nothing to show")
