@@ -73,12 +73,13 @@ public struct HTMLReport: Sendable {
         let toc: [[String: Any]] = zip(headings, headingIDs).map { heading, id in
             ["level": heading.headingLevel ?? 1, "id": id, "text": heading.plainText]
         }
-        var content = CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs)
-        for (index, cell) in lesson.cells.enumerated() {
+        let cellsHTML = lesson.cells.map { cell in
             let result = run.result(for: cell.id)
-            let html = CellHTML.html(for: cell, result: result, diffs: result.map { diffs(cell, $0) } ?? [])
-            content = content.replacing("<pre><code class=\"language-\(marker)\(index)\"></code></pre>\n", with: html)
+            return CellHTML.html(for: cell, result: result, diffs: result.map { diffs(cell, $0) } ?? [])
         }
+        let content = Self.replacingPlaceholders(
+            in: CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs),
+            marker: marker, with: cellsHTML)
 
         var values: [String: Any] = [
             "title": lesson.title ?? lesson.path,
@@ -122,6 +123,45 @@ public struct HTMLReport: Sendable {
             },
             "swiftVersion": environment.swiftVersion, "machine": environment.machine, "date": environment.date,
         ]
+    }
+
+    /// `html` with each cell's placeholder (`<pre><code class="language-MARKERi"></code></pre>` and its line break)
+    /// replaced by `cells[i]`, in one pass: replacing them one by one rescanned the page once per cell.
+    static func replacingPlaceholders(in html: String, marker: String, with cells: [String]) -> String {
+        let opening = Array("<pre><code class=\"language-\(marker)".utf8)
+        let closing = Array("\"></code></pre>\n".utf8)
+        let bytes = Array(html.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + cells.reduce(0) { $0 + $1.utf8.count })
+        var position = 0
+        var copied = 0
+        while position + opening.count <= bytes.count {
+            guard bytes[position] == opening[0], bytes[position..<(position + opening.count)].elementsEqual(opening)
+            else {
+                position += 1
+                continue
+            }
+            var end = position + opening.count
+            var index = 0
+            var digits = 0
+            while end < bytes.count, bytes[end] >= UInt8(ascii: "0"), bytes[end] <= UInt8(ascii: "9"), digits < 9 {
+                index = index * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+                end += 1
+                digits += 1
+            }
+            guard digits > 0, index < cells.count, end + closing.count <= bytes.count,
+                bytes[end..<(end + closing.count)].elementsEqual(closing)
+            else {
+                position += 1
+                continue
+            }
+            result += bytes[copied..<position]
+            result += cells[index].utf8
+            position = end + closing.count
+            copied = position
+        }
+        result += bytes[copied...]
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// A code block language that the lesson's source does not contain, so that a placeholder cannot be confused
