@@ -1,4 +1,6 @@
 import ArgumentParser
+import LessonRunner
+import Multiprocessing
 
 /// Parses a demo's arguments (a cell's `args=`, or `lesson run --cell ID -- ARGS`) into its options, with
 /// swift-argument-parser, so that a wrong argument gets the same message and usage a command line would.
@@ -7,7 +9,24 @@ enum DemoOptions {
         do {
             return try Options.parse(arguments)
         } catch {
-            throw DemoUsageError(message: Options.fullMessage(for: error))
+            // The child prints "error: " before it already.
+            var message = Options.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            throw DemoUsageError(message: message)
+        }
+    }
+}
+
+extension Demo {
+    /// A demo with parameters: its arguments are parsed into `Options` (with their defaults), and `main` runs with
+    /// them.
+    init<Options: ParsableArguments>(
+        _ name: String, summary: String, functions: [RegisteredFunction], fileID: String = #fileID,
+        main: @escaping @Sendable (Options) throws -> Void
+    ) {
+        self.init(name, summary: summary, functions: functions, fileID: fileID) { arguments in
+            try main(DemoOptions.parse(Options.self, arguments))
+            return 0
         }
     }
 }

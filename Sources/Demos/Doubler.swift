@@ -28,9 +28,7 @@ enum Doubler {
 extension Demo {
     public static let doubler = Demo(
         "doubler", summary: "five processes and one named Test double numbers",
-        functions: [Doubler.doubler.registration]
-    ) { _ in
-        try Doubler.main()
-        return 0
-    }
+        functions: [Doubler.doubler.registration],
+        main: Doubler.main
+    )
 }

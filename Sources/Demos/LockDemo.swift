@@ -28,9 +28,7 @@ enum LockDemo {
 
 extension Demo {
     public static let lock = Demo(
-        "lock", summary: "ten processes print under a Lock", functions: [LockDemo.greetUnderLock.registration]
-    ) { _ in
-        try LockDemo.main()
-        return 0
-    }
+        "lock", summary: "ten processes print under a Lock", functions: [LockDemo.greetUnderLock.registration],
+        main: LockDemo.main
+    )
 }

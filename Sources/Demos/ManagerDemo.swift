@@ -33,9 +33,7 @@ enum ManagerDemo {
 extension Demo {
     public static let manager = Demo(
         "manager", summary: "a child fills a dict and reverses a list held by a Manager",
-        functions: [ManagerDemo.fill.registration]
-    ) { _ in
-        try ManagerDemo.main()
-        return 0
-    }
+        functions: [ManagerDemo.fill.registration],
+        main: ManagerDemo.main
+    )
 }

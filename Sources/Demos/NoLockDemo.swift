@@ -18,9 +18,7 @@ enum NoLockDemo {
 
 extension Demo {
     public static let noLock = Demo(
-        "no-lock", summary: "ten processes print without a lock", functions: [NoLockDemo.greet.registration]
-    ) { _ in
-        try NoLockDemo.main()
-        return 0
-    }
+        "no-lock", summary: "ten processes print without a lock", functions: [NoLockDemo.greet.registration],
+        main: NoLockDemo.main
+    )
 }

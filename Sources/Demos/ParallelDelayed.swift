@@ -17,9 +17,7 @@ enum ParallelDelayed {
 extension Demo {
     public static let parallelDelayed = Demo(
         "parallel-delayed", summary: "Parallel(jobs: 2) of delayed squares of 0..<10",
-        functions: [ParallelDelayed.square.registration]
-    ) { _ in
-        try ParallelDelayed.main()
-        return 0
-    }
+        functions: [ParallelDelayed.square.registration],
+        main: ParallelDelayed.main
+    )
 }

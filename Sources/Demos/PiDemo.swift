@@ -5,7 +5,9 @@ import Multiprocessing
 /// Monte Carlo π over a pool of processes: each counts the random points of the unit square that fall inside the
 /// quarter circle, and the parent adds the counts up.
 public enum PiDemo {
-    struct Options: ParsableArguments {
+    struct Options: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pi")
+
         @Option(help: "Random points to draw, over all processes.")
         var samples = 10_000_000
 
@@ -62,9 +64,7 @@ extension Demo {
     public static let pi = Demo(
         "pi", summary: "Monte Carlo π over a pool: --samples N --processes N",
         functions: [PiDemo.countInside.registration]
-    ) { arguments in
-        let options = try DemoOptions.parse(PiDemo.Options.self, arguments)
+    ) { (options: PiDemo.Options) in
         try PiDemo.main(samples: options.samples, processes: options.processes)
-        return 0
     }
 }

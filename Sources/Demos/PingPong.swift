@@ -5,7 +5,9 @@ import Multiprocessing
 /// The exercise, solved: two processes hit a ball (a counter) back and forth over a pipe, and the first one
 /// times the rally.
 enum PingPong {
-    struct Options: ParsableArguments {
+    struct Options: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ping-pong")
+
         @Option(help: "Round trips to make.")
         var roundTrips = 100
 
@@ -58,9 +60,7 @@ extension Demo {
     public static let pingPong = Demo(
         "ping-pong", summary: "two processes pass a message back and forth: --round-trips N",
         functions: [PingPong.ping.registration, PingPong.pong.registration]
-    ) { arguments in
-        let options = try DemoOptions.parse(PingPong.Options.self, arguments)
+    ) { (options: PingPong.Options) in
         try PingPong.main(roundTrips: options.roundTrips)
-        return 0
     }
 }

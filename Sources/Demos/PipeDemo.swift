@@ -21,9 +21,7 @@ enum PipeDemo {
 
 extension Demo {
     public static let pipe = Demo(
-        "pipe", summary: "a child sends [42, nil, \"hello\"] over a Pipe", functions: [PipeDemo.sendList.registration]
-    ) { _ in
-        try PipeDemo.main()
-        return 0
-    }
+        "pipe", summary: "a child sends [42, nil, \"hello\"] over a Pipe", functions: [PipeDemo.sendList.registration],
+        main: PipeDemo.main
+    )
 }

@@ -16,9 +16,7 @@ enum PoolMap {
 
 extension Demo {
     public static let poolMap = Demo(
-        "pool-map", summary: "Pool(4).map of x*x + 1 over 0..<8", functions: [PoolMap.f.registration]
-    ) { _ in
-        try PoolMap.main()
-        return 0
-    }
+        "pool-map", summary: "Pool(4).map of x*x + 1 over 0..<8", functions: [PoolMap.f.registration],
+        main: PoolMap.main
+    )
 }

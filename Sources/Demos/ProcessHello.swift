@@ -18,9 +18,7 @@ enum ProcessHello {
 
 extension Demo {
     public static let processHello = Demo(
-        "process-hello", summary: "a child process that prints hello bob", functions: [ProcessHello.greet.registration]
-    ) { _ in
-        try ProcessHello.main()
-        return 0
-    }
+        "process-hello", summary: "a child process that prints hello bob", functions: [ProcessHello.greet.registration],
+        main: ProcessHello.main
+    )
 }

@@ -20,9 +20,7 @@ enum QueueDemo {
 
 extension Demo {
     public static let queue = Demo(
-        "queue", summary: "a child puts [42, nil, \"hello\"] on a Queue", functions: [QueueDemo.putList.registration]
-    ) { _ in
-        try QueueDemo.main()
-        return 0
-    }
+        "queue", summary: "a child puts [42, nil, \"hello\"] on a Queue", functions: [QueueDemo.putList.registration],
+        main: QueueDemo.main
+    )
 }

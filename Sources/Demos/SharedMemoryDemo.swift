@@ -32,9 +32,7 @@ enum SharedMemoryDemo {
 extension Demo {
     public static let sharedMemory = Demo(
         "shared-memory", summary: "a child sets a shared Double and negates a shared array",
-        functions: [SharedMemoryDemo.fill.registration]
-    ) { _ in
-        try SharedMemoryDemo.main()
-        return 0
-    }
+        functions: [SharedMemoryDemo.fill.registration],
+        main: SharedMemoryDemo.main
+    )
 }

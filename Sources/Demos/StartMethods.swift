@@ -7,7 +7,9 @@ import Glibc
 
 /// What starting a process costs with each start method, and why fork is refused once there are threads.
 enum StartMethods {
-    struct Options: ParsableArguments {
+    struct Options: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "start-methods")
+
         @Option(help: "Processes to start and join with each method.")
         var processes = 5
     }
@@ -68,9 +70,7 @@ extension Demo {
     public static let startMethods = Demo(
         "start-methods", summary: "the cost of fork, spawn and forkserver, and fork refused with threads",
         functions: [StartMethods.nothing.registration]
-    ) { arguments in
-        let options = try DemoOptions.parse(StartMethods.Options.self, arguments)
+    ) { (options: StartMethods.Options) in
         try StartMethods.main(processes: options.processes)
-        return 0
     }
 }

@@ -38,3 +38,17 @@ public struct Demo: Sendable {
         self.body = body
     }
 }
+
+extension Demo {
+    /// A demo that takes no arguments and runs `main`: it exits with 0, or with 1 and the error on stderr when
+    /// `main` throws.
+    public init(
+        _ name: String, summary: String, functions: [RegisteredFunction] = [], fileID: String = #fileID,
+        main: @escaping @Sendable () throws -> Void
+    ) {
+        self.init(name, summary: summary, functions: functions, fileID: fileID) { _ in
+            try main()
+            return 0
+        }
+    }
+}
