@@ -4,17 +4,6 @@ import SystemPackage
 import Glibc
 #endif
 
-/// One measurement: median and mean over its iterations, in the unit the measurement reports.
-public struct Sample: Sendable {
-    public var median: Double
-    public var mean: Double
-
-    public init(median: Double, mean: Double) {
-        self.median = median
-        self.mean = mean
-    }
-}
-
 /// The Python side of a benchmark: a script in `Benchmarks/Peers/` that prints one `NAME MEDIAN MEAN` line per
 /// measurement, run in the same benchmark run as the Swift side.
 public enum PythonPeer {

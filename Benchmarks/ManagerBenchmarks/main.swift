@@ -19,23 +19,6 @@ bootstrap([])
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
-func measure(_ count: Int, scale: Double, _ body: () throws -> Double?) rethrows -> Sample {
-    for _ in 0..<max(3, count / 20) { _ = try body() }
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for _ in 0..<count {
-        let start = clock.now
-        let own = try body()
-        samples.append(own ?? seconds(clock.now - start) * scale)
-    }
-    samples.sort()
-    return Sample(median: samples[samples.count / 2], mean: samples.reduce(0, +) / Double(samples.count))
-}
-
 /// Per-call µs of dict sets and gets; the manager starts after pinning, so its server inherits the CPU.
 func dictCalls(pinned: Bool) throws -> (set: Sample, get: Sample) {
     if pinned { _ = lx_pin_to_cpu(0) }

@@ -28,10 +28,6 @@ bootstrap([f.registration, piCount.registration])
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 100
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
 /// Runs `body` a few times to warm up, then `count` times; the median and mean in milliseconds.
 func measure(_ count: Int, warmUp: Int = 3, _ body: () throws -> Void) rethrows -> Sample {
     for _ in 0..<warmUp { try body() }

@@ -52,24 +52,6 @@ bootstrap(negate.registration, add.registration)
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
-/// Runs `body` `count` times after a warm-up; each run returns its own figure (or nil to time the whole call).
-func measure(_ count: Int, scale: Double, _ body: () throws -> Double?) rethrows -> Sample {
-    for _ in 0..<max(3, count / 20) { _ = try body() }
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for _ in 0..<count {
-        let start = clock.now
-        let own = try body()
-        samples.append(own ?? seconds(clock.now - start) * scale)
-    }
-    samples.sort()
-    return Sample(median: samples[samples.count / 2], mean: samples.reduce(0, +) / Double(samples.count))
-}
-
 let pairs = 10_000_000
 
 /// The C baseline: M pairs/s of pthread_mutex_lock + unlock on a process-shared mutex, in a C loop.

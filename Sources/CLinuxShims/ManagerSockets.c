@@ -51,14 +51,14 @@ int lx_listen_unix(const char *path, int backlog) {
     return fd;
 }
 
-int lx_connect_unix(const char *path) {
-    struct sockaddr_un address;
-    if (fill_unix_address(&address, path) != 0) return -1;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+/* A new close-on-exec stream socket of `family` connected to `address` (connect retried on EINTR), or -1 with
+   errno set and nothing left open. */
+static int connect_new_socket(int family, const struct sockaddr *address, socklen_t length) {
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     int result;
     do {
-        result = connect(fd, (struct sockaddr *)&address, sizeof address);
+        result = connect(fd, address, length);
     } while (result != 0 && errno == EINTR);
     if (result != 0) {
         int saved = errno;
@@ -67,6 +67,12 @@ int lx_connect_unix(const char *path) {
         return -1;
     }
     return fd;
+}
+
+int lx_connect_unix(const char *path) {
+    struct sockaddr_un address;
+    if (fill_unix_address(&address, path) != 0) return -1;
+    return connect_new_socket(AF_UNIX, (struct sockaddr *)&address, sizeof address);
 }
 
 int lx_listen_tcp(const char *host, int port, int backlog, int *bound_port) {
@@ -91,19 +97,8 @@ int lx_listen_tcp(const char *host, int port, int backlog, int *bound_port) {
 int lx_connect_tcp(const char *host, int port) {
     struct sockaddr_in address;
     if (fill_inet_address(&address, host, port) != 0) return -1;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    int result;
-    do {
-        result = connect(fd, (struct sockaddr *)&address, sizeof address);
-    } while (result != 0 && errno == EINTR);
-    if (result != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    no_delay(fd);
+    int fd = connect_new_socket(AF_INET, (struct sockaddr *)&address, sizeof address);
+    if (fd >= 0) no_delay(fd);
     return fd;
 }
 

@@ -27,6 +27,33 @@ final class _PthreadLock: @unchecked Sendable {
         precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait")
     }
 
+    /// Waits, with the lock held, until `ready()` or `timeout` (`nil`: no limit). Returns whether it became ready.
+    func wait(timeout: Duration?, until ready: () -> Bool) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
+        while !ready() {
+            guard let deadline else {
+                wait()
+                continue
+            }
+            let remaining = clock.now.duration(to: deadline)
+            if remaining <= .zero { return false }
+            // pthread_cond_timedwait takes an absolute CLOCK_REALTIME time.
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let (seconds, attoseconds) = remaining.components
+            var nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
+            var wholeSeconds = Int(now.tv_sec) + Int(seconds)
+            if nanoseconds >= 1_000_000_000 {
+                nanoseconds -= 1_000_000_000
+                wholeSeconds += 1
+            }
+            var until = timespec(tv_sec: wholeSeconds, tv_nsec: nanoseconds)
+            pthread_cond_timedwait(condition, mutex, &until)
+        }
+        return true
+    }
+
     /// Wakes every waiter.
     func broadcast() {
         precondition(pthread_cond_broadcast(condition) == 0, "pthread_cond_broadcast")
