@@ -96,6 +96,10 @@ long lx_send_nosignal(int fd, const void *buffer, unsigned long length) {
     return (long)send(fd, buffer, length, MSG_NOSIGNAL);
 }
 
+long lx_receive_nowait(int fd, void *buffer, unsigned long length) {
+    return (long)recv(fd, buffer, length, MSG_DONTWAIT);
+}
+
 #define LX_MAX_DESCRIPTORS 64
 
 long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count) {

@@ -54,6 +54,8 @@ int lx_line_buffer_standard_output(void);
 int lx_socketpair_cloexec(int fds[2]);
 /// send(2) with MSG_NOSIGNAL: a closed peer gives EPIPE, never SIGPIPE.
 long lx_send_nosignal(int fd, const void *buffer, unsigned long length);
+/// recv(2) with MSG_DONTWAIT: -1 and EAGAIN when nothing is there yet.
+long lx_receive_nowait(int fd, void *buffer, unsigned long length);
 /// sendmsg(2) of `length` bytes with `count` descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL.
 long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count);
 /// recvmsg(2) of up to `length` bytes, receiving up to `capacity` descriptors (close-on-exec) into `fds`;

@@ -94,7 +94,7 @@ public final class Connection: Codable, Sendable {
     }
 
     /// Sends a frame whose payload `fill` appends after the four bytes of room for the length.
-    private func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
+    func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
         guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
         let descriptor = try openDescriptor("send")
         let result = try sending.withLock {
@@ -153,11 +153,22 @@ public final class Connection: Codable, Sendable {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
         let descriptor = try openDescriptor("poll")
         if receiving.withLock({ $0.hasMessage }) { return true }
+        if timeout != .zero {
+            switch receiving.withLock({ $0.spin.spin { _pollReadable(descriptor, milliseconds: 0) } }) {
+            case .success(true): return true
+            case .success(false): break
+            case .failure(let error):
+                throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
+            }
+        }
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now.advanced(by: $0) }
         while true {
             let milliseconds = deadline.map { _milliseconds(rounding: clock.now.duration(to: $0)) } ?? -1
-            switch _pollReadable(descriptor, milliseconds: milliseconds) {
+            let start = AdaptiveSpin.now()
+            let polled = _pollReadable(descriptor, milliseconds: milliseconds)
+            if milliseconds != 0 { receiving.withLock { $0.spin.sleptSince(start) } }
+            switch polled {
             case .success(let ready):
                 return ready
             case .failure(.interrupted):
@@ -168,7 +179,7 @@ public final class Connection: Codable, Sendable {
         }
     }
 
-    private func withNextMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
+    func withNextMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
         let descriptor = try openDescriptor("receive")
@@ -183,7 +194,7 @@ public final class Connection: Codable, Sendable {
                     }
                     return
                 }
-                switch buffer.fill(from: descriptor) {
+                switch buffer.fillAdaptively(from: descriptor, isSocket: isSocket) {
                 case .success(true):
                     continue
                 case .success(false):
@@ -254,6 +265,9 @@ struct ReceiveBuffer: Sendable {
     var start = 0
     var end = 0
 
+    /// How long to poll for more bytes before sleeping in `read`.
+    var spin = AdaptiveSpin()
+
     var isEmpty: Bool { start == end }
 
     /// The range of the next complete frame's payload, if it is all here.
@@ -275,8 +289,35 @@ struct ReceiveBuffer: Sendable {
         }
     }
 
+    /// As ``fill(from:)``, polling for a while first if messages have been coming soon after the last (see
+    /// ``AdaptiveSpin``). On a socket each poll is a receive that does not block, so a message that is already
+    /// there costs one system call, as a plain read.
+    mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool) -> Result<Bool, Errno> {
+        makeRoom()
+        let spin = self.spin
+        var arrived: Result<Bool, Errno>? = nil
+        let polled = spin.spin { () -> Result<Bool, Errno> in
+            guard isSocket else { return _pollReadable(descriptor, milliseconds: 0) }
+            arrived = read(from: descriptor, waiting: false)
+            return arrived == nil ? .success(false) : .success(true)
+        }
+        if let arrived { return arrived }
+        if case .failure(let error) = polled { return .failure(error) }
+        let start = AdaptiveSpin.now()
+        let result = read(from: descriptor, waiting: true)!
+        self.spin.sleptSince(start)
+        return result
+    }
+
     /// Reads what is available (blocking until something is); `false` at end of file.
     mutating func fill(from descriptor: FileDescriptor) -> Result<Bool, Errno> {
+        makeRoom()
+        return read(from: descriptor, waiting: true)!
+    }
+
+    /// Moves unread bytes to the front when the buffer is full or mostly consumed, and grows it to hold the frame
+    /// whose length has arrived.
+    private mutating func makeRoom() {
         if start > 0 && (end == bytes.count || start > bytes.count / 2) {
             bytes.withUnsafeMutableBytes { raw in
                 raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
@@ -291,14 +332,21 @@ struct ReceiveBuffer: Sendable {
             if needed > bytes.count { bytes.append(contentsOf: repeatElement(0, count: needed - bytes.count)) }
         }
         if end == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-        let result = bytes.withUnsafeMutableBytes { raw in
-            _read(descriptor, raw.baseAddress! + end, raw.count - end)
+    }
+
+    /// One read into the free space; `nil` when `waiting` is false (a socket) and nothing has arrived.
+    private mutating func read(from descriptor: FileDescriptor, waiting: Bool) -> Result<Bool, Errno>? {
+        let result = bytes.withUnsafeMutableBytes { raw -> Result<Int, Errno> in
+            guard !waiting else { return _read(descriptor, raw.baseAddress! + end, raw.count - end) }
+            return _receiveNow(descriptor, raw.baseAddress! + end, raw.count - end)
         }
         switch result {
         case .success(0): return .success(false)
         case .success(let count):
             end += count
             return .success(true)
+        case .failure(.resourceTemporarilyUnavailable):
+            return waiting ? .failure(.resourceTemporarilyUnavailable) : nil
         case .failure(let error): return .failure(error)
         }
     }

@@ -21,6 +21,20 @@ func _read(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ co
     }
 }
 
+/// Receives what a socket holds without waiting: `EAGAIN` when nothing has arrived.
+///
+/// The corresponding C function is `recv` with `MSG_DONTWAIT`.
+func _receiveNow(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Result<Int, Errno> {
+    while true {
+        let result = lx_receive_nowait(socket.rawValue, buffer, UInt(count))
+        if result >= 0 { return .success(result) }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        if error != .resourceTemporarilyUnavailable { _preconditionNotABug(error, "recv") }
+        return .failure(error)
+    }
+}
+
 /// Writes all `count` bytes, retrying short writes; on a socket without `SIGPIPE`.
 ///
 /// The corresponding C functions are `write` and `send` with `MSG_NOSIGNAL`.

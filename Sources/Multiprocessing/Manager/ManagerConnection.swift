@@ -45,12 +45,12 @@ final class ManagerConnection: Sendable {
         throws(MultiprocessingError) -> ManagedValue {
         let reply: ManagerReply
         do throws(MultiprocessingError) {
-            try connection.send(ManagerRequest(object: object, method: method, arguments: arguments))
+            try connection.send(message: ManagerRequest(object: object, method: method, arguments: arguments))
             if let timeout, try !connection.poll(timeout: timeout) {
                 throw MultiprocessingError(.timedOut, "the manager at \(address) did not answer \(method) within "
                     + "\(timeout)")
             }
-            reply = try connection.recv(ManagerReply.self)
+            reply = try connection.recv(message: ManagerReply.self)
         } catch where error.code == .endOfFile || error.code == .closed {
             throw MultiprocessingError(.managerGone, "the manager's server at \(address) is gone (it was shut down, "
                 + "killed or crashed): cannot call \(method)")

@@ -101,14 +101,14 @@ final class ManagerServer: @unchecked Sendable {
     private func handle(_ connection: Connection) {
         defer { connection.close() }
         guard ManagerAuthentication.deliverChallenge(connection, key: authkey) else { return }
-        while let request = try? connection.recv(ManagerRequest.self) {
+        while let request = try? connection.recv(message: ManagerRequest.self) {
             let reply: ManagerReply
             do {
                 reply = .value(try monitor.withLock { try dispatch(request) })
             } catch {
                 reply = .failure("\(error)")
             }
-            guard (try? connection.send(reply)) != nil else { return }
+            guard (try? connection.send(message: reply)) != nil else { return }
             if request.object == ManagerControl.serverObject && request.method == "shutdown" {
                 shutdown(listener, Int32(SHUT_RDWR))
                 return

@@ -97,10 +97,10 @@ enum ChildEntry {
         let control = Connection(descriptor: descriptor, readable: true, writable: true, isSocket: true)
         let request: StartRequest
         do {
-            request = try control.recv(StartRequest.self)
+            request = try control.recv(message: StartRequest.self)
         } catch {
             // The parent went away before asking, or speaks another protocol.
-            _ = try? control.send(ChildReply.failed(
+            _ = try? control.send(message: ChildReply.failed(
                 code: MultiprocessingError.Code.protocolMismatch.description,
                 description: "the child could not read its start request: \(error)"))
             _exit(1)
@@ -133,7 +133,7 @@ enum ChildEntry {
             reply = .failed(code: MultiprocessingError.Code.functionNotRegistered.description,
                             description: "no function named '\(request.function)' is registered in this executable")
         }
-        _ = try? control.send(reply)
+        _ = try? control.send(message: reply)
         StandardStreams.flush()
         ChildTable.finishAtExit()
         StandardStreams.flush()

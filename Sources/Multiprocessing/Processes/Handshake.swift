@@ -8,7 +8,7 @@
 ///    1 when it threw or could not run.
 /// 4. If the child dies before answering, the parent sees end of file on the control channel and reports the exit
 ///    code or signal.
-struct StartRequest: Codable, Sendable {
+struct StartRequest: Sendable, WireMessage {
     /// ``Handshake/version``; a child that speaks another version answers ``ChildReply/failed``.
     var version: Int
     var function: String
@@ -19,18 +19,78 @@ struct StartRequest: Codable, Sendable {
     /// How many descriptors, from 4 up, the arguments carry.
     var descriptorCount: Int
     var arguments: [UInt8]
+
+    func write(to bytes: inout [UInt8]) {
+        bytes.appendTagged(version)
+        bytes.appendTagged(function)
+        bytes.appendTagged(name)
+        bytes.appendTagged(daemon)
+        bytes.appendTagged(Int(parentID))
+        bytes.appendTagged(parentName)
+        bytes.appendTagged(descriptorCount)
+        bytes.appendTagged(arguments)
+    }
+
+    init(version: Int, function: String, name: String, daemon: Bool, parentID: Int32, parentName: String,
+         descriptorCount: Int, arguments: [UInt8]) {
+        self.version = version
+        self.function = function
+        self.name = name
+        self.daemon = daemon
+        self.parentID = parentID
+        self.parentName = parentName
+        self.descriptorCount = descriptorCount
+        self.arguments = arguments
+    }
+
+    /// Reads a request; a request of another version is read as far as its version (the rest may differ).
+    init(from reader: inout WireReader) throws(MultiprocessingError) {
+        let version = try reader.int()
+        guard version == Handshake.version else {
+            reader.skipRest()
+            self.init(version: version, function: "", name: "", daemon: false, parentID: 0, parentName: "",
+                      descriptorCount: 0, arguments: [])
+            return
+        }
+        let function = try reader.string()
+        let name = try reader.string()
+        let daemon = try reader.bool()
+        guard let parentID = Int32(exactly: try reader.int()) else {
+            throw MultiprocessingError(.codingFailed, "a malformed start request: the parent's id")
+        }
+        self.init(version: version, function: function, name: name, daemon: daemon, parentID: parentID,
+                  parentName: try reader.string(), descriptorCount: try reader.int(), arguments: try reader.bytes())
+    }
 }
 
 /// The child's answer.
-enum ChildReply: Codable, Sendable {
+enum ChildReply: Sendable, WireMessage {
     /// The function returned; its encoded result.
     case returned([UInt8])
     /// The function threw (or could not run): the error's code name and description.
     case failed(code: String, description: String)
+
+    func write(to bytes: inout [UInt8]) {
+        switch self {
+        case .returned(let result):
+            bytes.appendTagged(result)
+        case .failed(let code, let description):
+            bytes.appendTagged(code)
+            bytes.appendTagged(description)
+        }
+    }
+
+    init(from reader: inout WireReader) throws(MultiprocessingError) {
+        if try reader.peekTag() == BinaryTag.bytes {
+            self = .returned(try reader.bytes())
+        } else {
+            self = .failed(code: try reader.string(), description: try reader.string())
+        }
+    }
 }
 
 enum Handshake {
-    static let version = 1
+    static let version = 2
     /// Set in a spawned child's environment: `spawn`, or `forkserver` for the fork server.
     static let childVariable = "MULTIPROCESSING_CHILD"
     /// The parent's process id, so a spawned child can die with it before anything else.

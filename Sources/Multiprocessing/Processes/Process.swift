@@ -182,7 +182,7 @@ public final class Process: Sendable {
         ChildTable.add(self)
         transfer.started()
         do {
-            try control.send(request)
+            try control.send(message: request)
         } catch {
             // The child died before reading its request; join reports how.
         }
@@ -233,7 +233,7 @@ public final class Process: Sendable {
 
     /// Reads the child's reply (or notes that it never came) and closes the control channel.
     private func receiveReply(_ control: Connection) {
-        let reply = try? control.recv(ChildReply.self)
+        let reply = try? control.recv(message: ChildReply.self)
         control.close()
         state.withLock {
             $0.reply = reply
