@@ -13,6 +13,11 @@ public struct PlannedFailure: Error, CustomStringConvertible {
 public enum TestFunctions {
     public static let square = ProcessFunction("test.square") { (number: Int) in number * number }
 
+    /// The sum of the bytes it is given, and how many there were.
+    public static let sumBytes = ProcessFunction("test.sumbytes") { (bytes: [UInt8]) -> [Int] in
+        [bytes.reduce(0) { $0 + Int($1) }, bytes.count]
+    }
+
     public static let fail = ProcessFunction("test.fail") { (message: String) -> Int in
         throw PlannedFailure(description: message)
     }
@@ -121,7 +126,7 @@ public enum TestFunctions {
     }
 
     public static let all: [RegisteredFunction] = [
-        square.registration, fail.registration, raiseSignal.registration, exitSilently.registration,
+        square.registration, sumBytes.registration, fail.registration, raiseSignal.registration, exitSilently.registration,
         sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,

@@ -33,13 +33,14 @@ enum ForkServerClient {
         }
     }
 
-    static func start(passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
-        try server.withLock { (server) throws(MultiprocessingError) -> (Connection, ChildHandle) in
+    /// Asks the server to fork a child with `control` (the child's end of its control channel) and `descriptors`.
+    static func start(control: FileDescriptor, passing descriptors: [FileDescriptor], name: String)
+        throws(MultiprocessingError) -> ChildHandle {
+        try server.withLock { (server) throws(MultiprocessingError) -> ChildHandle in
             for attempt in 0..<2 {
                 if server == nil { server = try launch() }
                 do throws(MultiprocessingError) {
-                    return try request(server!.socket, passing: descriptors, name: name)
+                    return try request(server!.socket, control: control, passing: descriptors, name: name)
                 } catch {
                     // The server died: start another, once.
                     guard error.code == .endOfFile && attempt == 0 else { throw error }
@@ -83,32 +84,21 @@ enum ForkServerClient {
         }
     }
 
-    private static func request(_ socket: FileDescriptor, passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
-        let control: (FileDescriptor, FileDescriptor)
-        switch _socketPair() {
-        case .success(let pair): control = pair
-        case .failure(let error):
-            throw MultiprocessingError(.startFailed, "cannot start \(name)", underlyingError: error)
-        }
+    private static func request(_ socket: FileDescriptor, control: FileDescriptor,
+                                passing descriptors: [FileDescriptor], name: String)
+        throws(MultiprocessingError) -> ChildHandle {
         let status: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
         switch _pipe() {
         case .success(let pair): status = pair
         case .failure(let error):
-            _close(control.0)
-            _close(control.1)
             throw MultiprocessingError(.startFailed, "cannot start \(name)", underlyingError: error)
         }
         var succeeded = false
         defer {
-            _close(control.1)
             _close(status.writeEnd)
-            if !succeeded {
-                _close(control.0)
-                _close(status.readEnd)
-            }
+            if !succeeded { _close(status.readEnd) }
         }
-        let all = [control.1, status.writeEnd] + descriptors
+        let all = [control, status.writeEnd] + descriptors
         let count = UInt32(all.count).littleEndian
         let header = withUnsafeBytes(of: count) { Array($0) }
         if case .failure(let error) = _send(socket, header, descriptors: all) {
@@ -132,7 +122,7 @@ enum ForkServerClient {
         succeeded = true
         let child = ServerChild(id: ProcessID(rawValue: pid), statusDescriptor: status.readEnd,
                                 processDescriptor: processDescriptor)
-        return (Connection(descriptor: control.0, readable: true, writable: true, isSocket: true), .remote(child))
+        return .remote(child)
     }
 }
 
@@ -151,7 +141,27 @@ enum ForkServer {
         var status: FileDescriptor
     }
 
+    /// A function that does nothing, run once in the server before it forks anything: see ``warmUp()``.
+    private static let warmUpFunction = ProcessFunction("multiprocessing.forkserver.warm-up") { (_: Empty) in }
+
+    /// Runs a child's path once — a request decoded, a function with its arguments decoded and its result
+    /// encoded, a reply encoded — so that the Swift runtime's lazily built caches (type metadata, protocol
+    /// conformances) are built here, once, and every forked child inherits them instead of building them again.
+    /// Python's forkserver preloads modules for the same reason.
+    static func warmUp() {
+        let request = StartRequest(version: Handshake.version, function: warmUpFunction.name, name: "warm-up",
+                                   daemon: false, parentID: 0, parentName: "", descriptorCount: 0,
+                                   arguments: (try? BinaryEncoder().encode(Empty())) ?? [])
+        let bytes = request.encoded()
+        guard let decoded = try? bytes.withUnsafeBufferPointer({ try StartRequest(decoding: $0) }),
+              let result = try? warmUpFunction.registration.invoke(decoded.arguments, DescriptorTransfer())
+        else { return }
+        _ = ChildReply.returned(result).encoded()
+        _ = ContinuousClock.now
+    }
+
     static func serve() -> Never {
+        warmUp()
         let socket = FileDescriptor(rawValue: Handshake.controlDescriptor)
         let me = getpid()
         var children: [Child] = []

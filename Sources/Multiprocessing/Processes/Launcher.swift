@@ -6,13 +6,37 @@ import SystemPackage
 
 /// Starts a child with one of the start methods: returns the parent's end of the control channel and the handle.
 enum Launcher {
-    static func start(_ method: StartMethod, passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
-        switch method {
-        case .spawn: try spawn(passing: descriptors, name: name)
-        case .fork: try fork(passing: descriptors, name: name)
-        case .forkserver: try ForkServerClient.start(passing: descriptors, name: name)
+    /// The largest request sent before the child exists: it must fit in the control socket's buffer (about
+    /// 200 KiB on Linux), or the send would wait for a reader that is not there yet.
+    static let earlyRequestLimit = 32 * 1024
+
+    /// Starts a child with `method` and hands it `request` on the control channel. A request that fits in the
+    /// socket's buffer is sent before the child is started, so the child finds it at its first read; a larger
+    /// one once it runs.
+    static func start(_ method: StartMethod, passing descriptors: [FileDescriptor], name: String,
+                      request: StartRequest) throws(MultiprocessingError) -> (Connection, ChildHandle) {
+        let (parentEnd, childEnd) = try controlPair(name)
+        let control = Connection(descriptor: parentEnd, readable: true, writable: true, isSocket: true)
+        let frame = request.encoded()
+        let sentEarly = frame.count <= earlyRequestLimit && (try? control.sendBytes(frame)) != nil
+        let handle: ChildHandle
+        do throws(MultiprocessingError) {
+            defer { _close(childEnd) }
+            switch method {
+            case .spawn: handle = try spawn(control: childEnd, passing: descriptors, name: name)
+            case .fork: handle = try fork(control: childEnd, parentEnd: parentEnd, passing: descriptors, name: name)
+            case .forkserver:
+                handle = try ForkServerClient.start(control: childEnd, passing: descriptors, name: name)
+            }
+        } catch {
+            control.close()
+            throw error
         }
+        if !sentEarly {
+            // A child that died before reading its request: join reports how.
+            _ = try? control.sendBytes(frame)
+        }
+        return (control, handle)
     }
 
     /// The configuration that re-runs the executable as a child in `mode`, with `descriptors` from 3 up.
@@ -36,16 +60,12 @@ enum Launcher {
         }
     }
 
-    private static func spawn(passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
-        let (parentEnd, childEnd) = try controlPair(name)
-        defer { _close(childEnd) }
-        let configuration = childConfiguration(mode: "spawn", descriptors: [childEnd] + descriptors)
+    private static func spawn(control: FileDescriptor, passing descriptors: [FileDescriptor], name: String)
+        throws(MultiprocessingError) -> ChildHandle {
+        let configuration = childConfiguration(mode: "spawn", descriptors: [control] + descriptors)
         do {
-            let child = try SpawnerThread.spawn(configuration)
-            return (Connection(descriptor: parentEnd, readable: true, writable: true, isSocket: true), .local(child))
+            return .local(try SpawnerThread.spawn(configuration))
         } catch {
-            _close(parentEnd)
             throw MultiprocessingError(.startFailed, "cannot start \(name): \(error.message)",
                                        underlyingError: error.underlyingError)
         }
@@ -70,34 +90,28 @@ enum Launcher {
         }
     }
 
-    private static func fork(passing descriptors: [FileDescriptor], name: String)
-        throws(MultiprocessingError) -> (Connection, ChildHandle) {
+    private static func fork(control: FileDescriptor, parentEnd: FileDescriptor, passing descriptors: [FileDescriptor],
+                             name: String) throws(MultiprocessingError) -> ChildHandle {
         try checkSingleThreaded(name)
-        let (parentEnd, childEnd) = try controlPair(name)
         let parent = getpid()
         StandardStreams.flush()
         let pid = lx_fork()
         if pid == 0 {
             _close(parentEnd)
-            becomeForkedChild(descriptors: [childEnd] + descriptors, parent: parent)
+            becomeForkedChild(descriptors: [control] + descriptors, parent: parent)
         }
-        _close(childEnd)
         guard pid > 0 else {
-            let error = _currentErrno()
-            _close(parentEnd)
-            throw MultiprocessingError(.startFailed, "cannot fork \(name)", underlyingError: error)
+            throw MultiprocessingError(.startFailed, "cannot fork \(name)", underlyingError: _currentErrno())
         }
         ChildRegistry.children.withLock { _ = $0.insert(pid) }
         switch _pidfdOpen(pid) {
         case .success(let processDescriptor):
-            let child = ChildProcess(id: ProcessID(rawValue: pid), processGroup: nil,
-                                     processDescriptor: processDescriptor, standardInput: nil, standardOutput: nil,
-                                     standardError: nil)
-            return (Connection(descriptor: parentEnd, readable: true, writable: true, isSocket: true), .local(child))
+            return .local(ChildProcess(id: ProcessID(rawValue: pid), processGroup: nil,
+                                       processDescriptor: processDescriptor, standardInput: nil,
+                                       standardOutput: nil, standardError: nil))
         case .failure(let error):
             _ = _kill(pid, .kill)
             _ = ChildRegistry.reapBlocking(pid)
-            _close(parentEnd)
             throw MultiprocessingError(.startFailed, "cannot open a pidfd for \(name)", underlyingError: error)
         }
     }

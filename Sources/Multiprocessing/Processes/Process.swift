@@ -174,18 +174,14 @@ public final class Process: Sendable {
             parentID: me.pid.rawValue, parentName: me.name, descriptorCount: transfer.descriptors.count,
             arguments: arguments)
 
-        let (control, handle) = try Launcher.start(method, passing: transfer.descriptors, name: name)
+        let (control, handle) = try Launcher.start(method, passing: transfer.descriptors, name: name,
+                                                   request: request)
         state.withLock {
             $0.handle = handle
             $0.control = control
         }
         ChildTable.add(self)
         transfer.started()
-        do {
-            try control.send(message: request)
-        } catch {
-            // The child died before reading its request; join reports how.
-        }
     }
 
     // MARK: Waiting

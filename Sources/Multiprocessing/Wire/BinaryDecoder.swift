@@ -182,6 +182,12 @@ final class BinaryReader {
         case is Int.Type: return try integer(Int.self, at: offset, codingPath) as! T
         case is Bool.Type: return try bool(at: offset, codingPath) as! T
         case is Double.Type: return try double(at: offset, codingPath) as! T
+        case is Empty.Type:
+            // As its synthesized `init(from:)`: any keyed container, its keys ignored.
+            guard try tag(at: offset) == BinaryTag.keyed else {
+                throw mismatch([String: Any].self, at: offset, codingPath)
+            }
+            return Empty() as! T
         case is [UInt8].Type:
             guard try tag(at: offset) == BinaryTag.bytes else { break }
             return Array(UnsafeBufferPointer(rebasing: buffer[try span(at: offset + 1).0])) as! T

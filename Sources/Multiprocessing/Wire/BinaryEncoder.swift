@@ -62,6 +62,10 @@ final class BinaryEncodingNode {
         case is Int.Type: bytes.appendTagged(Int64(value as! Int))
         case is Bool.Type: bytes.append((value as! Bool) ? BinaryTag.true : BinaryTag.false)
         case is Double.Type: bytes.appendTagged(value as! Double)
+        case is Empty.Type:
+            // As its synthesized `encode(to:)` writes it: a keyed container with no keys.
+            bytes.append(BinaryTag.keyed)
+            bytes.append(0)
         case is [UInt8].Type:
             let array = value as! [UInt8]
             bytes.append(BinaryTag.bytes)

@@ -23,6 +23,22 @@ extension MultiprocessingSuite {
         }
 
         @Test(arguments: runnerMethods)
+        func smallAndLargeArgumentsArriveWhole(method: StartMethod) throws {
+            // A request that fits in the control socket's buffer is sent before the child starts; a larger one
+            // (here 1 MiB, far above the socket's buffer) once it runs.
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            for count in [0, 100, 1 << 20] {
+                let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+                let process = Process(target: TestFunctions.sumBytes, arguments: bytes, context: context)
+                try process.start()
+                let result = try process.value(as: [Int].self, timeout: .seconds(20))
+                #expect(result == [bytes.reduce(0) { $0 + Int($1) }, count])
+                #expect(process.exitCode == 0)
+            }
+        }
+
+        @Test(arguments: runnerMethods)
         func namesFollowStartOrderAndChildrenKnowTheirParent(method: StartMethod) throws {
             let context = workerContext(method)
             defer { finishMethod(method) }
