@@ -24,6 +24,11 @@ import SystemPackage
 /// closed in this process once the child has started, so that a child's death is end of file here. Make another
 /// pipe for another child.
 ///
+/// **Receiving polls before it sleeps** while messages keep coming soon after one another (a ping-pong, a
+/// manager's calls): for up to 100 µs it asks the socket without blocking and yields the CPU between tries, so
+/// that no CPU has to be woken for the answer. A connection whose messages come seldom stops polling and only
+/// sleeps.
+///
 /// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
 public final class Connection: Codable, Sendable {
     private let descriptor: Mutex<FileDescriptor?>
