@@ -52,37 +52,10 @@ func startAndShutdown() throws -> Sample {
     }
 }
 
-// MARK: The peer
-
-func runPeer() -> [String: Double] {
-    let command = "python3 Benchmarks/Peers/manager_peer.py \(iterations)"
-    guard let pipe = popen(command, "r") else { return [:] }
-    var results: [String: Double] = [:]
-    var line = [CChar](repeating: 0, count: 1024)
-    while fgets(&line, 1024, pipe) != nil {
-        let length = line.firstIndex(of: 0) ?? line.count
-        let fields = String(decoding: line[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            .split(separator: " ")
-        if fields.count >= 2, let median = Double(fields[1].trimmingCharacters()) {
-            results[String(fields[0])] = median
-        }
-    }
-    pclose(pipe)
-    return results
-}
-
-extension Substring {
-    func trimmingCharacters() -> Substring {
-        var text = self
-        while let last = text.last, last == "\n" || last == " " { text = text.dropLast() }
-        return text
-    }
-}
-
 let free = try dictCalls(pinned: false)
 let pinned = try dictCalls(pinned: true)
 let lifetime = try startAndShutdown()
-let peer = runPeer()
+let peer = try PythonPeer.run("manager_peer.py", iterations: iterations)
 
 /// `value` with `digits` decimals (no Foundation here).
 func fixed(_ value: Double, _ digits: Int = 2) -> String {
@@ -96,7 +69,7 @@ func fixed(_ value: Double, _ digits: Int = 2) -> String {
 }
 
 func row(_ name: String, _ swift: Double, _ unit: String, _ peerName: String, _ key: String, _ target: String) {
-    let python = peer[key]
+    let python = peer[key]?.median
     let ratio = python.map { fixed($0 / swift, 1) + "×" } ?? "–"
     let pythonText = python.map { fixed($0) + " " + unit } ?? "–"
     print("| \(name) | \(fixed(swift)) \(unit) | \(peerName) | \(pythonText) | \(ratio) | \(target) |")

@@ -237,13 +237,6 @@ func manyStarts(_ method: StartMethod) throws -> String {
         + "\(openDescriptorCount()), zombies \(zombieChildren()), children left \(activeChildren().count)"
 }
 
-func rounded(_ value: Double, _ digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let text = String((value * scale).rounded() / scale)
-    return text.hasSuffix(".0") && digits == 0 ? String(text.dropLast(2)) : text
-}
-
 // MARK: The peer
 
 let executable = FilePath(CommandLine.arguments[0])
@@ -254,13 +247,8 @@ nonisolated(unsafe) var rows: [String] = []
 /// A row; `higherIsBetter` for throughputs. Ratio = how many times better Swift is than the peer.
 func row(_ name: String, _ ours: Sample, unit: String, digits: Int, peer: Sample?, peerName: String,
          target: String, higherIsBetter: Bool = false) {
-    let ratio = peer.map { theirs in
-        let value = higherIsBetter ? ours.median / theirs.median : theirs.median / ours.median
-        return "\(rounded(value, 1))×"
-    } ?? "–"
-    let peerText = peer.map { "\(rounded($0.median, digits)) \(unit)" } ?? "–"
-    rows.append(
-        "| \(name) | \(rounded(ours.median, digits)) \(unit) | \(peerName) | \(peerText) | \(ratio) | \(target) |")
+    rows.append(comparisonRow(name, ours, unit: unit, digits: digits, peer: peer, peerName: peerName, target: target,
+                              higherIsBetter: higherIsBetter))
 }
 
 /// Encoding and decoding `[42, nil, "hello"]`: µs for the pair.

@@ -42,12 +42,6 @@ func measure(_ count: Int, warmUp: Int = 3, _ body: () throws -> Void) rethrows 
     return Sample(median: times[times.count / 2], mean: times.reduce(0, +) / Double(times.count))
 }
 
-func rounded(_ value: Double, _ digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    return String((value * scale).rounded() / scale)
-}
-
 // MARK: The peer
 
 // MARK: The table
@@ -55,9 +49,7 @@ func rounded(_ value: Double, _ digits: Int) -> String {
 nonisolated(unsafe) var rows: [String] = []
 
 func row(_ name: String, _ ours: Sample, peer: Sample?, peerName: String, target: String, digits: Int = 2) {
-    let ratio = peer.map { "\(rounded($0.median / ours.median, 1))×" } ?? "–"
-    let peerText = peer.map { "\(rounded($0.median, digits)) ms" } ?? "–"
-    rows.append("| \(name) | \(rounded(ours.median, digits)) ms | \(peerName) | \(peerText) | \(ratio) | \(target) |")
+    rows.append(comparisonRow(name, ours, unit: "ms", digits: digits, peer: peer, peerName: peerName, target: target))
 }
 
 let peer = try PythonPeer.run("pool_peer.py", iterations: iterations)

@@ -113,12 +113,6 @@ func contended(_ method: StartMethod, count: Int) throws -> Sample {
     }
 }
 
-func rounded(_ value: Double, _ digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    return String((value * scale).rounded() / scale)
-}
-
 // MARK: The peer
 
 // MARK: The table
@@ -128,13 +122,8 @@ nonisolated(unsafe) var rows: [String] = []
 /// A row; `higherIsBetter` for throughputs. Ratio = how many times better Swift is than the peer.
 func row(_ name: String, _ ours: Sample, unit: String, digits: Int, peer: Sample?, peerName: String,
          target: String, higherIsBetter: Bool = false) {
-    let ratio = peer.map { theirs in
-        let value = higherIsBetter ? ours.median / theirs.median : theirs.median / ours.median
-        return "\(rounded(value, 1))×"
-    } ?? "–"
-    let peerText = peer.map { "\(rounded($0.median, digits)) \(unit)" } ?? "–"
-    rows.append(
-        "| \(name) | \(rounded(ours.median, digits)) \(unit) | \(peerName) | \(peerText) | \(ratio) | \(target) |")
+    rows.append(comparisonRow(name, ours, unit: unit, digits: digits, peer: peer, peerName: peerName, target: target,
+                              higherIsBetter: higherIsBetter))
 }
 
 let peer = try PythonPeer.run("synchronization_peer.py", iterations: iterations)

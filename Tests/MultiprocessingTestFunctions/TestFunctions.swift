@@ -126,8 +126,8 @@ public enum TestFunctions {
     }
 
     public static let all: [RegisteredFunction] = [
-        square.registration, sumBytes.registration, fail.registration, raiseSignal.registration, exitSilently.registration,
-        sleep.registration, printLines.registration, identity.registration, echo.registration,
+        square.registration, sumBytes.registration, fail.registration, raiseSignal.registration,
+        exitSilently.registration, sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all

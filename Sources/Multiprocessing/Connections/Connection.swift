@@ -166,25 +166,23 @@ public final class Connection: Codable, Sendable {
                 throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
             }
         }
-        let clock = ContinuousClock()
-        let deadline = timeout.map { clock.now.advanced(by: $0) }
-        while true {
-            let milliseconds = deadline.map { _milliseconds(rounding: clock.now.duration(to: $0)) } ?? -1
-            let start = AdaptiveSpin.now()
-            let polled = _pollReadable(descriptor, milliseconds: milliseconds)
-            if milliseconds != 0 { receiving.withLock { $0.spin.sleptSince(start) } }
-            switch polled {
-            case .success(let ready):
-                return ready
-            case .failure(.interrupted):
-                continue
-            case .failure(let error):
-                throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
-            }
+        let start = AdaptiveSpin.now()
+        let polled = _pollReadable(descriptor, until: timeout.map { ContinuousClock.now.advanced(by: $0) })
+        if timeout != .zero { receiving.withLock { $0.spin.sleptSince(start) } }
+        switch polled {
+        case .success(let ready):
+            return ready
+        case .failure(let error):
+            throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
         }
     }
 
-    func withNextMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
+    /// Runs `body` on the next message's bytes, waiting for it until `deadline` (`nil`: for as long as it takes).
+    ///
+    /// - Throws: ``MultiprocessingError/Code/timedOut`` when no whole message has arrived by `deadline`; otherwise
+    ///   as ``recv(_:)``.
+    func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil,
+                            _ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
         let descriptor = try openDescriptor("receive")
@@ -199,7 +197,11 @@ public final class Connection: Codable, Sendable {
                     }
                     return
                 }
-                switch buffer.fillAdaptively(from: descriptor, isSocket: isSocket) {
+                guard let filled = buffer.fillAdaptively(from: descriptor, isSocket: isSocket, deadline: deadline)
+                else {
+                    throw MultiprocessingError(.timedOut, "no message arrived within the time allowed")
+                }
+                switch filled {
                 case .success(true):
                     continue
                 case .success(false):
@@ -295,9 +297,11 @@ struct ReceiveBuffer: Sendable {
     }
 
     /// As ``fill(from:)``, polling for a while first if messages have been coming soon after the last (see
-    /// ``AdaptiveSpin``). On a socket each poll is a receive that does not block, so a message that is already
-    /// there costs one system call, as a plain read.
-    mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool) -> Result<Bool, Errno> {
+    /// ``AdaptiveSpin``), and waiting no longer than `deadline`: `nil` when it passed with nothing to read. On a
+    /// socket each poll is a receive that does not block, so a message that is already there costs one system
+    /// call, as a plain read.
+    mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool,
+                                 deadline: ContinuousClock.Instant? = nil) -> Result<Bool, Errno>? {
         makeRoom()
         let spin = self.spin
         var arrived: Result<Bool, Errno>? = nil
@@ -309,9 +313,15 @@ struct ReceiveBuffer: Sendable {
         if let arrived { return arrived }
         if case .failure(let error) = polled { return .failure(error) }
         let start = AdaptiveSpin.now()
-        let result = read(from: descriptor, waiting: true)!
-        self.spin.sleptSince(start)
-        return result
+        defer { self.spin.sleptSince(start) }
+        if let deadline, polled != .success(true) {
+            switch _pollReadable(descriptor, until: deadline) {
+            case .success(false): return nil
+            case .failure(let error): return .failure(error)
+            case .success(true): break
+            }
+        }
+        return read(from: descriptor, waiting: true)!
     }
 
     /// Reads what is available (blocking until something is); `false` at end of file.

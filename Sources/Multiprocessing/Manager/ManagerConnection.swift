@@ -46,11 +46,10 @@ final class ManagerConnection: Sendable {
         let reply: ManagerReply
         do throws(MultiprocessingError) {
             try connection.send(message: ManagerRequest(object: object, method: method, arguments: arguments))
-            if let timeout, try !connection.poll(timeout: timeout) {
-                throw MultiprocessingError(.timedOut, "the manager at \(address) did not answer \(method) within "
-                    + "\(timeout)")
-            }
-            reply = try connection.recv(message: ManagerReply.self)
+            reply = try connection.recv(message: ManagerReply.self, timeout: timeout)
+        } catch where error.code == .timedOut {
+            throw MultiprocessingError(.timedOut, "the manager at \(address) did not answer \(method) within "
+                + "\(timeout!)")
         } catch where error.code == .endOfFile || error.code == .closed {
             throw MultiprocessingError(.managerGone, "the manager's server at \(address) is gone (it was shut down, "
                 + "killed or crashed): cannot call \(method)")

@@ -23,18 +23,13 @@ struct ManagerRequest: Sendable, WireMessage {
     func write(to bytes: inout [UInt8]) {
         bytes.appendTagged(object)
         bytes.appendTagged(method)
-        bytes.appendSequence(count: arguments.count)
-        for argument in arguments { argument.write(to: &bytes) }
+        arguments.write(to: &bytes)
     }
 
     init(from reader: inout WireReader) throws(MultiprocessingError) {
         object = try reader.int()
         method = try reader.string()
-        let count = try reader.sequenceCount()
-        var arguments: [ManagedValue] = []
-        arguments.reserveCapacity(count)
-        for _ in 0..<count { arguments.append(try ManagedValue(from: &reader)) }
-        self.arguments = arguments
+        arguments = try [ManagedValue](from: &reader)
     }
 }
 
@@ -69,9 +64,7 @@ extension ManagedValue: WireMessage {
         case .double(let value): bytes.appendTagged(value)
         case .string(let value): bytes.appendTagged(value)
         case .encoded(let value): bytes.appendTagged(value)
-        case .list(let values):
-            bytes.appendSequence(count: values.count)
-            for value in values { value.write(to: &bytes) }
+        case .list(let values): values.write(to: &bytes)
         case .dict(let pairs):
             bytes.append(BinaryTag.keyed)
             bytes.appendVarint(UInt64(pairs.count))
@@ -92,12 +85,7 @@ extension ManagedValue: WireMessage {
         case BinaryTag.double: self = .double(try reader.double())
         case BinaryTag.string: self = .string(try reader.string())
         case BinaryTag.bytes: self = .encoded(try reader.bytes())
-        case BinaryTag.unkeyed:
-            let count = try reader.sequenceCount()
-            var values: [ManagedValue] = []
-            values.reserveCapacity(count)
-            for _ in 0..<count { values.append(try ManagedValue(from: &reader)) }
-            self = .list(values)
+        case BinaryTag.unkeyed: self = .list(try [ManagedValue](from: &reader))
         case BinaryTag.keyed:
             let count = try reader.pairCount()
             var pairs: [ManagedPair] = []
@@ -110,6 +98,21 @@ extension ManagedValue: WireMessage {
         case let tag:
             throw MultiprocessingError(.codingFailed, "a malformed message: no managed value has tag \(tag)")
         }
+    }
+}
+
+/// A list of managed values: a sequence (a request's arguments, a ``ManagedValue/list(_:)``).
+extension Array: WireMessage where Element == ManagedValue {
+    func write(to bytes: inout [UInt8]) {
+        bytes.appendSequence(count: count)
+        for value in self { value.write(to: &bytes) }
+    }
+
+    init(from reader: inout WireReader) throws(MultiprocessingError) {
+        let count = try reader.sequenceCount()
+        self.init()
+        reserveCapacity(count)
+        for _ in 0..<count { append(try ManagedValue(from: &reader)) }
     }
 }
 

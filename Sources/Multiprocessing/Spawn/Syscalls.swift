@@ -99,6 +99,17 @@ func _pollReadable(_ descriptor: FileDescriptor, milliseconds: Int32) -> Result<
     return .failure(error)
 }
 
+/// Waits until `descriptor` is readable or `deadline` has passed (`nil`: for as long as it takes), waiting again
+/// when a signal interrupts the wait.
+func _pollReadable(_ descriptor: FileDescriptor, until deadline: ContinuousClock.Instant?) -> Result<Bool, Errno> {
+    while true {
+        let milliseconds = deadline.map { _milliseconds(rounding: ContinuousClock.now.duration(to: $0)) } ?? -1
+        let result = _pollReadable(descriptor, milliseconds: milliseconds)
+        if case .failure(.interrupted) = result { continue }
+        return result
+    }
+}
+
 /// A pipe whose both ends are close-on-exec.
 ///
 /// The corresponding C function is `pipe2` with `O_CLOEXEC`.

@@ -60,17 +60,13 @@ final class BinaryEncodingNode {
         switch T.self {
         case is String.Type: bytes.appendTagged(value as! String)
         case is Int.Type: bytes.appendTagged(Int64(value as! Int))
-        case is Bool.Type: bytes.append((value as! Bool) ? BinaryTag.true : BinaryTag.false)
+        case is Bool.Type: bytes.appendTagged(value as! Bool)
         case is Double.Type: bytes.appendTagged(value as! Double)
         case is Empty.Type:
             // As its synthesized `encode(to:)` writes it: a keyed container with no keys.
             bytes.append(BinaryTag.keyed)
             bytes.append(0)
-        case is [UInt8].Type:
-            let array = value as! [UInt8]
-            bytes.append(BinaryTag.bytes)
-            bytes.appendVarint(UInt64(array.count))
-            bytes.append(contentsOf: array)
+        case is [UInt8].Type: bytes.appendTagged(value as! [UInt8])
         default: return false
         }
         return true

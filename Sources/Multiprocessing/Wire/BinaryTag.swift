@@ -89,4 +89,27 @@ extension Array where Element == UInt8 {
         var bits = value.bitPattern.littleEndian
         Swift.withUnsafeBytes(of: &bits) { append(contentsOf: $0) }
     }
+
+    /// Appends a tagged signed integer.
+    @inline(__always)
+    mutating func appendTagged(_ value: Int) { appendTagged(Int64(value)) }
+
+    /// Appends a tagged Boolean.
+    @inline(__always)
+    mutating func appendTagged(_ value: Bool) { append(value ? BinaryTag.true : BinaryTag.false) }
+
+    /// Appends tagged raw bytes.
+    @inline(__always)
+    mutating func appendTagged(_ value: [UInt8]) {
+        append(BinaryTag.bytes)
+        appendVarint(UInt64(value.count))
+        append(contentsOf: value)
+    }
+
+    /// Appends the header of a sequence of `count` values (which follow).
+    @inline(__always)
+    mutating func appendSequence(count: Int) {
+        append(BinaryTag.unkeyed)
+        appendVarint(UInt64(count))
+    }
 }

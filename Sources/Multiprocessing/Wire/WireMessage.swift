@@ -15,132 +15,92 @@ protocol WireMessage {
     init(from reader: inout WireReader) throws(MultiprocessingError)
 }
 
-extension Array where Element == UInt8 {
-    /// Appends a tagged signed integer.
-    @inline(__always)
-    mutating func appendTagged(_ value: Int) { appendTagged(Int64(value)) }
-
-    /// Appends a tagged Boolean.
-    @inline(__always)
-    mutating func appendTagged(_ value: Bool) { append(value ? BinaryTag.true : BinaryTag.false) }
-
-    /// Appends tagged raw bytes.
-    @inline(__always)
-    mutating func appendTagged(_ value: [UInt8]) {
-        append(BinaryTag.bytes)
-        appendVarint(UInt64(value.count))
-        append(contentsOf: value)
-    }
-
-    /// Appends the header of a sequence of `count` values (which follow).
-    @inline(__always)
-    mutating func appendSequence(count: Int) {
-        append(BinaryTag.unkeyed)
-        appendVarint(UInt64(count))
-    }
-}
-
-/// Reads a ``WireMessage``'s fields in order from a buffer that outlives it.
+/// Reads a ``WireMessage``'s fields in order from a buffer that outlives it, with the binary decoder's primitives
+/// (``BinaryReader``).
 struct WireReader {
-    private let buffer: UnsafeBufferPointer<UInt8>
+    private let reader: BinaryReader
     private var offset = 0
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
-        self.buffer = buffer
+        reader = BinaryReader(buffer)
     }
 
     /// Whether every byte has been read.
-    var isAtEnd: Bool { offset == buffer.count }
+    var isAtEnd: Bool { offset == reader.buffer.count }
 
     /// Leaves the rest unread (a message of another version, whose fields may differ).
-    mutating func skipRest() { offset = buffer.count }
+    mutating func skipRest() { offset = reader.buffer.count }
 
-    private func corrupted(_ what: String) -> MultiprocessingError {
-        MultiprocessingError(.codingFailed, "a malformed message: \(what) at byte \(offset)")
+    private func malformed(_ error: any Error) -> MultiprocessingError {
+        if let error = error as? MultiprocessingError { return error }
+        let what = switch error as? DecodingError {
+        case .dataCorrupted(let context)?, .typeMismatch(_, let context)?: context.debugDescription
+        default: "\(error)"
+        }
+        return MultiprocessingError(.codingFailed, "a malformed message: \(what) at byte \(offset)")
+    }
+
+    /// Reads the value at the current offset with `read`, which returns it and the offset after it.
+    private mutating func next<T>(_ read: (BinaryReader, Int) throws -> (T, Int)) throws(MultiprocessingError) -> T {
+        do {
+            let (value, end) = try read(reader, offset)
+            offset = end
+            return value
+        } catch {
+            throw malformed(error)
+        }
     }
 
     /// The next value's tag, without reading it.
     func peekTag() throws(MultiprocessingError) -> UInt8 {
-        guard offset < buffer.count else { throw corrupted("unexpected end") }
-        return buffer[offset]
-    }
-
-    private mutating func expect(_ tag: UInt8, _ what: String) throws(MultiprocessingError) {
-        guard try peekTag() == tag else { throw corrupted("expected \(what), found tag \(buffer[offset])") }
-        offset += 1
-    }
-
-    private mutating func varint() throws(MultiprocessingError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < buffer.count, shift < 64 else { throw corrupted("a bad varint") }
-            let byte = buffer[offset]
-            offset += 1
-            result |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-    }
-
-    private mutating func span() throws(MultiprocessingError) -> UnsafeBufferPointer<UInt8> {
-        let length = try varint()
-        guard length <= UInt64(buffer.count - offset) else { throw corrupted("a length beyond the message") }
-        let start = offset
-        offset += Int(length)
-        return UnsafeBufferPointer(rebasing: buffer[start..<offset])
+        do { return try reader.tag(at: offset) } catch { throw malformed(error) }
     }
 
     mutating func int() throws(MultiprocessingError) -> Int {
-        try expect(BinaryTag.int, "an integer")
-        let zigzag = try varint()
-        let value = Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1)))
-        guard let result = Int(exactly: value) else { throw corrupted("an integer out of range") }
-        return result
+        try next { reader, at in (try reader.integer(Int.self, at: at, []), try reader.skip(at)) }
     }
 
     mutating func bool() throws(MultiprocessingError) -> Bool {
-        switch try peekTag() {
-        case BinaryTag.true: offset += 1; return true
-        case BinaryTag.false: offset += 1; return false
-        case let tag: throw corrupted("expected a Boolean, found tag \(tag)")
-        }
+        try next { reader, at in (try reader.bool(at: at, []), at + 1) }
     }
 
     mutating func double() throws(MultiprocessingError) -> Double {
-        try expect(BinaryTag.double, "a double")
-        guard buffer.count - offset >= 8 else { throw corrupted("unexpected end") }
-        var bits: UInt64 = 0
-        for index in 0..<8 { bits |= UInt64(buffer[offset + index]) << (8 * UInt64(index)) }
-        offset += 8
-        return Double(bitPattern: bits)
+        try next { reader, at in (try reader.double(at: at, []), try reader.skip(at)) }
     }
 
     mutating func string() throws(MultiprocessingError) -> String {
-        try expect(BinaryTag.string, "a string")
-        return String(decoding: try span(), as: UTF8.self)
+        try next { reader, at in (try reader.string(at: at, []), try reader.skip(at)) }
     }
 
     mutating func bytes() throws(MultiprocessingError) -> [UInt8] {
-        try expect(BinaryTag.bytes, "bytes")
-        return Array(try span())
+        try next { reader, at in
+            guard try reader.tag(at: at) == BinaryTag.bytes else { throw reader.mismatch([UInt8].self, at: at, []) }
+            let (range, end) = try reader.span(at: at + 1)
+            return (Array(UnsafeBufferPointer(rebasing: reader.buffer[range])), end)
+        }
     }
 
     /// A sequence's header: how many values follow.
     mutating func sequenceCount() throws(MultiprocessingError) -> Int {
-        try expect(BinaryTag.unkeyed, "a sequence")
-        let count = try varint()
-        // Every value takes at least one byte: a count beyond the bytes left is corrupt, not a huge allocation.
-        guard count <= UInt64(buffer.count - offset) else { throw corrupted("a count beyond the message") }
-        return Int(count)
+        try count(after: BinaryTag.unkeyed, bytesPerEntry: 1)
     }
 
     /// A `keyed` header: how many key-value pairs follow.
     mutating func pairCount() throws(MultiprocessingError) -> Int {
-        try expect(BinaryTag.keyed, "pairs")
-        let count = try varint()
-        guard count <= UInt64(buffer.count - offset) / 2 else { throw corrupted("a count beyond the message") }
-        return Int(count)
+        try count(after: BinaryTag.keyed, bytesPerEntry: 2)
+    }
+
+    /// The count after a `tag`. Every value takes at least one byte: a count beyond the bytes left is corrupt, not
+    /// a huge allocation.
+    private mutating func count(after tag: UInt8, bytesPerEntry: UInt64) throws(MultiprocessingError) -> Int {
+        try next { reader, at in
+            guard try reader.tag(at: at) == tag else { throw reader.mismatch([Any].self, at: at, []) }
+            let (count, end) = try reader.varint(at: at + 1)
+            guard count <= UInt64(reader.buffer.count - end) / bytesPerEntry else {
+                throw MultiprocessingError(.codingFailed, "a malformed message: a count beyond the message")
+            }
+            return (Int(count), end)
+        }
     }
 
     /// Reads a `null` tag if it is next; whether it was.
@@ -175,8 +135,14 @@ extension Connection {
         try sendFrame { frame in message.write(to: &frame) }
     }
 
-    /// Receives one of the package's own messages; blocks until one arrives.
-    func recv<Message: WireMessage>(message type: Message.Type) throws(MultiprocessingError) -> Message {
-        try withNextMessage { (bytes) throws(MultiprocessingError) in try Message(decoding: bytes) }
+    /// Receives one of the package's own messages, waiting up to `timeout` for it (`nil`: as long as it takes).
+    ///
+    /// - Throws: ``MultiprocessingError/Code/timedOut`` when none has arrived within `timeout`; otherwise as
+    ///   ``recv(_:)``.
+    func recv<Message: WireMessage>(message type: Message.Type, timeout: Duration? = nil)
+        throws(MultiprocessingError) -> Message {
+        try withNextMessage(deadline: timeout.map { ContinuousClock.now.advanced(by: $0) }) {
+            (bytes) throws(MultiprocessingError) in try Message(decoding: bytes)
+        }
     }
 }
