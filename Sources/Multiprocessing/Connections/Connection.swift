@@ -235,40 +235,40 @@ public final class Connection: Codable, Sendable {
 
     // MARK: Codable
 
-    private enum CodingKeys: String, CodingKey { case index, readable, writable, socket }
-
     /// Passes this connection to a child: only as (part of) a ``Process``'s arguments. The connection moves: it is
     /// closed here once the child has started.
     ///
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments, or when closed.
     public func encode(to encoder: any Encoder) throws {
-        let transfer = try DescriptorTransfer.from(encoder.userInfo, "Connection")
+        let transfer = try DescriptorTransfer.from(encoder, "Connection")
         let index = transfer.add(try openDescriptor("pass the connection"))
         transfer.onStart { [self] in close() }
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(index, forKey: .index)
-        try container.encode(readable, forKey: .readable)
-        try container.encode(writable, forKey: .writable)
-        try container.encode(isSocket, forKey: .socket)
+        var container = encoder.unkeyedContainer()
+        try container.encode(index)
+        try container.encode(readable)
+        try container.encode(writable)
+        try container.encode(isSocket)
     }
 
     /// Takes over a connection passed by the parent.
     ///
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
     public init(from decoder: any Decoder) throws {
-        let transfer = try DescriptorTransfer.from(decoder.userInfo, "Connection")
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.descriptor = Mutex(try transfer.descriptor(at: try container.decode(Int.self, forKey: .index)))
+        let transfer = try DescriptorTransfer.from(decoder, "Connection")
+        var container = try decoder.unkeyedContainer()
+        self.descriptor = Mutex(try transfer.descriptor(at: try container.decode(Int.self)))
         self.receiving = Mutex(ReceiveBuffer())
-        self.readable = try container.decode(Bool.self, forKey: .readable)
-        self.writable = try container.decode(Bool.self, forKey: .writable)
-        self.isSocket = try container.decode(Bool.self, forKey: .socket)
+        self.readable = try container.decode(Bool.self)
+        self.writable = try container.decode(Bool.self)
+        self.isSocket = try container.decode(Bool.self)
     }
 }
 
 /// Bytes read from a connection and not yet handed out; frames are cut from it.
 struct ReceiveBuffer: Sendable {
-    var bytes = [UInt8](repeating: 0, count: 16 * 1024)
+    /// Storage past `end` is left uninitialized: the kernel writes it, and nothing reads beyond `end`. Zero-filling
+    /// 16 KiB would touch four fresh pages per connection, each a page fault, before a single byte arrived.
+    var bytes = Self.uninitializedStorage(count: 16 * 1024)
     var start = 0
     var end = 0
 
@@ -344,9 +344,24 @@ struct ReceiveBuffer: Sendable {
             let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
                 | Int(bytes[start + 3]) << 24
             let needed = start + 4 + length
-            if needed > bytes.count { bytes.append(contentsOf: repeatElement(0, count: needed - bytes.count)) }
+            if needed > bytes.count { grow(to: needed) }
         }
-        if end == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        if end == bytes.count { grow(to: bytes.count * 2) }
+    }
+
+    /// Larger storage holding the bytes up to `end`.
+    private mutating func grow(to count: Int) {
+        var larger = Self.uninitializedStorage(count: count)
+        larger.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: end)
+            }
+        }
+        bytes = larger
+    }
+
+    private static func uninitializedStorage(count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// One read into the free space; `nil` when `waiting` is false (a socket) and nothing has arrived.

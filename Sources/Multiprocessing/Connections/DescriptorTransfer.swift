@@ -5,10 +5,11 @@ import SystemPackage
 ///
 /// A descriptor cannot be written into bytes, so the encoder records it here and writes its index; the child gets
 /// the recorded descriptors as 4, 5, 6, … and decodes an index back into a descriptor.
+///
+/// The values that carry descriptors encode as unkeyed containers (the index first). A keyed container of their
+/// own `CodingKeys` would make a fresh child look up the keys' `CodingKey` conformance at run time, a scan of every
+/// conformance record in the executable, before its arguments are read.
 final class DescriptorTransfer: @unchecked Sendable {
-    /// The `userInfo` key under which encoders and decoders carry the transfer.
-    static let key = CodingUserInfoKey(rawValue: "multiprocessing.descriptors")!
-
     /// The descriptors to pass, in order (encoding), or the descriptors received, in order (decoding).
     private(set) var descriptors: [FileDescriptor]
     /// Descriptors this process gives away with the start: closed here once the child has them.
@@ -44,12 +45,22 @@ final class DescriptorTransfer: @unchecked Sendable {
         return descriptors[index]
     }
 
-    /// The transfer in `userInfo`, or an error naming `what` cannot travel without one.
-    static func from(_ userInfo: [CodingUserInfoKey: Any], _ what: String) throws -> DescriptorTransfer {
-        guard let transfer = userInfo[key] as? DescriptorTransfer else {
-            throw MultiprocessingError(
-                .codingFailed, "a \(what) can only be passed to a child process as an argument of a Process")
-        }
+    /// The transfer of the process arguments `encoder` is encoding, or an error naming `what` cannot travel
+    /// without one.
+    static func from(_ encoder: any Encoder, _ what: String) throws -> DescriptorTransfer {
+        // A cast to a concrete type: no conformance look-up at run time (see `BinaryCodingContext`).
+        guard let transfer = (encoder as? _BinaryEncoder)?.context.transfer else { throw outside(what) }
         return transfer
+    }
+
+    /// The transfer of the process arguments `decoder` is decoding, or an error naming `what` cannot travel
+    /// without one.
+    static func from(_ decoder: any Decoder, _ what: String) throws -> DescriptorTransfer {
+        guard let transfer = (decoder as? _BinaryDecoder)?.context.transfer else { throw outside(what) }
+        return transfer
+    }
+
+    private static func outside(_ what: String) -> MultiprocessingError {
+        MultiprocessingError(.codingFailed, "a \(what) can only be passed to a child process as an argument of a Process")
     }
 }

@@ -62,9 +62,7 @@ public final class Process: Sendable {
         self.functionName = target.name
         self.context = context
         self.encodeArguments = { transfer in
-            var encoder = BinaryEncoder()
-            encoder.userInfo[DescriptorTransfer.key] = transfer
-            return try encoder.encode(arguments)
+            try BinaryEncoder(transfer: transfer).encode(arguments)
         }
         self.state = Mutex(State(name: name, daemon: daemon))
     }

@@ -31,9 +31,7 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
     public var registration: RegisteredFunction {
         let body = self.body
         return RegisteredFunction(name: name, invoke: { bytes, transfer in
-            var decoder = BinaryDecoder()
-            decoder.userInfo[DescriptorTransfer.key] = transfer
-            let arguments = try decoder.decode(Arguments.self, from: bytes)
+            let arguments = try BinaryDecoder(transfer: transfer).decode(Arguments.self, from: bytes)
             let result = try body(arguments)
             return try BinaryEncoder().encode(result)
         }, invokeChunk: { bytes in

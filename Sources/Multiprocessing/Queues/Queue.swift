@@ -104,23 +104,21 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     /// Whether ``close()`` was called in this process.
     public var isClosed: Bool { closed.load(ordering: .relaxed) }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the queue to a child: only as (part of) a ``Process``'s arguments.
     ///
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
     public func encode(to encoder: any Encoder) throws {
-        let transfer = try DescriptorTransfer.from(encoder.userInfo, "Queue")
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(transfer.add(ring.descriptor), forKey: .index)
+        let transfer = try DescriptorTransfer.from(encoder, "Queue")
+        var container = encoder.unkeyedContainer()
+        try container.encode(transfer.add(ring.descriptor))
     }
 
     /// Maps a queue passed by the parent.
     ///
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
     public init(from decoder: any Decoder) throws {
-        let transfer = try DescriptorTransfer.from(decoder.userInfo, "Queue")
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        ring = try SharedRing(receiving: transfer.descriptor(at: container.decode(Int.self, forKey: .index)))
+        let transfer = try DescriptorTransfer.from(decoder, "Queue")
+        var container = try decoder.unkeyedContainer()
+        ring = try SharedRing(receiving: transfer.descriptor(at: container.decode(Int.self)))
     }
 }

@@ -117,25 +117,23 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
         return try body(UnsafeMutableBufferPointer(start: elements, count: count))
     }
 
-    private enum CodingKeys: String, CodingKey { case index, locked }
-
     /// Passes the array to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "SharedArray"), forKey: .index)
-        try container.encode(lock != nil, forKey: .locked)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "SharedArray"))
+        try container.encode(lock != nil)
     }
 
     /// Maps an array passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: Self.offset,
+            decoder, index: container.decode(Int.self), minimumSize: Self.offset,
             what: "SharedArray")
         count = Int((mapping.base + RobustMutex.reservedSize).load(as: Int64.self))
         guard Self.offset + count * MemoryLayout<Element>.stride <= mapping.size else {
             throw MultiprocessingError(.codingFailed, "the shared memory passed is too small for its array")
         }
-        lock = try container.decode(Bool.self, forKey: .locked) ? RLock(sharing: mapping) : nil
+        lock = try container.decode(Bool.self) ? RLock(sharing: mapping) : nil
     }
 }

@@ -49,18 +49,16 @@ public final class SharedMemory: Codable, Sendable {
         return [UInt8](UnsafeRawBufferPointer(start: mapping.base + range.lowerBound, count: range.count))
     }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the memory to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "SharedMemory"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "SharedMemory"))
     }
 
     /// Maps memory passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: 1, what: "SharedMemory")
+            decoder, index: container.decode(Int.self), minimumSize: 1, what: "SharedMemory")
     }
 }

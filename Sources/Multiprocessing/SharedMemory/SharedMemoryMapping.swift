@@ -81,13 +81,13 @@ final class SharedMemoryMapping: @unchecked Sendable {
 
     /// Encodes the mapping's descriptor into a process's arguments; returns its index.
     func encodeDescriptor(_ encoder: any Encoder, _ what: String) throws -> Int {
-        try DescriptorTransfer.from(encoder.userInfo, what).add(descriptor)
+        try DescriptorTransfer.from(encoder, what).add(descriptor)
     }
 
     /// The mapping passed to this child at `index`.
     static func decode(_ decoder: any Decoder, index: Int, minimumSize: Int, what: String) throws
         -> SharedMemoryMapping {
-        let transfer = try DescriptorTransfer.from(decoder.userInfo, what)
+        let transfer = try DescriptorTransfer.from(decoder, what)
         return try SharedMemoryMapping(receiving: transfer.descriptor(at: index), minimumSize: minimumSize, what: what)
     }
 }

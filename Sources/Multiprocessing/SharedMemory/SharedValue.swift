@@ -64,21 +64,19 @@ public final class SharedValue<T: SharedScalar>: Codable, Sendable {
         return try body(&pointer.pointee)
     }
 
-    private enum CodingKeys: String, CodingKey { case index, locked }
-
     /// Passes the value to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "SharedValue"), forKey: .index)
-        try container.encode(lock != nil, forKey: .locked)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "SharedValue"))
+        try container.encode(lock != nil)
     }
 
     /// Maps a value passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index),
+            decoder, index: container.decode(Int.self),
             minimumSize: Self.offset + MemoryLayout<T>.stride, what: "SharedValue")
-        lock = try container.decode(Bool.self, forKey: .locked) ? RLock(sharing: mapping) : nil
+        lock = try container.decode(Bool.self) ? RLock(sharing: mapping) : nil
     }
 }

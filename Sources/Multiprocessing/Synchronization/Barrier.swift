@@ -110,19 +110,17 @@ public final class Barrier: Codable, Sendable {
         _ = lx_futex_wake(generation, Int32.max)
     }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the barrier to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "Barrier"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "Barrier"))
     }
 
     /// Maps a barrier passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: Self.size, what: "Barrier")
+            decoder, index: container.decode(Int.self), minimumSize: Self.size, what: "Barrier")
         mutex = RobustMutex(address: mapping.base)
     }
 }

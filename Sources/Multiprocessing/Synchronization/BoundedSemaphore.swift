@@ -44,19 +44,17 @@ public final class BoundedSemaphore: Codable, Sendable {
     /// The number of free permits right now (Python's `get_value()`).
     public var value: Int { word.currentValue }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the semaphore to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(word.mapping.encodeDescriptor(encoder, "BoundedSemaphore"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(word.mapping.encodeDescriptor(encoder, "BoundedSemaphore"))
     }
 
     /// Maps a semaphore passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         word = SemaphoreWord(mapping: try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: SemaphoreWord.size,
+            decoder, index: container.decode(Int.self), minimumSize: SemaphoreWord.size,
             what: "BoundedSemaphore"))
     }
 }

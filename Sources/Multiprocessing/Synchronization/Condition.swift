@@ -96,20 +96,18 @@ public final class Condition: Codable, Sendable {
     /// Wakes every process waiting on the condition. Call it holding the lock.
     public func notifyAll() { notify(Int(Int32.max)) }
 
-    private enum CodingKeys: String, CodingKey { case lock, index }
-
     /// Passes the condition (and its lock) to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(lock, forKey: .lock)
-        try container.encode(mapping.encodeDescriptor(encoder, "Condition"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(lock)
+        try container.encode(mapping.encodeDescriptor(encoder, "Condition"))
     }
 
     /// Maps a condition passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        lock = try container.decode(Lock.self, forKey: .lock)
+        var container = try decoder.unkeyedContainer()
+        lock = try container.decode(Lock.self)
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: 8, what: "Condition")
+            decoder, index: container.decode(Int.self), minimumSize: 8, what: "Condition")
     }
 }

@@ -52,18 +52,16 @@ public final class Event: Codable, Sendable {
         return true
     }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the event to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "Event"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "Event"))
     }
 
     /// Maps an event passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: 8, what: "Event")
+            decoder, index: container.decode(Int.self), minimumSize: 8, what: "Event")
     }
 }

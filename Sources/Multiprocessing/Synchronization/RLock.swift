@@ -65,19 +65,17 @@ public final class RLock: Codable, Sendable {
         return try body()
     }
 
-    private enum CodingKeys: String, CodingKey { case index }
-
     /// Passes the lock to a child: only as (part of) a ``Process``'s arguments.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.encodeDescriptor(encoder, "RLock"), forKey: .index)
+        var container = encoder.unkeyedContainer()
+        try container.encode(mapping.encodeDescriptor(encoder, "RLock"))
     }
 
     /// Maps a lock passed by the parent.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var container = try decoder.unkeyedContainer()
         mapping = try SharedMemoryMapping.decode(
-            decoder, index: container.decode(Int.self, forKey: .index), minimumSize: RobustMutex.reservedSize,
+            decoder, index: container.decode(Int.self), minimumSize: RobustMutex.reservedSize,
             what: "RLock")
         mutex = RobustMutex(address: mapping.base)
     }

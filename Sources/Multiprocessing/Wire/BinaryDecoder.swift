@@ -5,10 +5,22 @@
 /// ```
 public struct BinaryDecoder {
     /// Values the types being decoded can read from their decoder's `userInfo`.
-    public var userInfo: [CodingUserInfoKey: Any] = [:]
+    public var userInfo: [CodingUserInfoKey: Any] {
+        get { context.userInfo }
+        set { context = BinaryCodingContext(userInfo: newValue, transfer: context.transfer) }
+    }
+
+    /// The user info, and the descriptors a process's arguments received.
+    var context = BinaryCodingContext.plain
 
     /// A decoder with no user info.
     public init() {}
+
+    /// A decoder for a process's arguments: ``Connection``s and the like in them take their descriptors from
+    /// `transfer`.
+    init(transfer: DescriptorTransfer) {
+        context = BinaryCodingContext(transfer: transfer)
+    }
 
     /// Decodes a `T` from `bytes`, which must hold exactly one encoded value.
     ///
@@ -26,7 +38,7 @@ public struct BinaryDecoder {
         let reader = BinaryReader(buffer)
         let end = try reader.skip(0)
         guard end == buffer.count else { throw reader.corrupted("\(buffer.count - end) bytes after the value", []) }
-        return try reader.value(type, at: 0, codingPath: [], userInfo: userInfo)
+        return try reader.value(type, at: 0, codingPath: [], context: context)
     }
 }
 
@@ -175,7 +187,7 @@ final class BinaryReader {
     /// Decodes a `T` from the value at `offset`.
     @inline(__always)
     func value<T: Decodable>(
-        _ type: T.Type, at offset: Int, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: Any]
+        _ type: T.Type, at offset: Int, codingPath: [any CodingKey], context: BinaryCodingContext
     ) throws -> T {
         switch T.self {
         case is String.Type: return try string(at: offset, codingPath) as! T
@@ -193,7 +205,7 @@ final class BinaryReader {
             return Array(UnsafeBufferPointer(rebasing: buffer[try span(at: offset + 1).0])) as! T
         default: break
         }
-        return try T(from: _BinaryDecoder(reader: self, offset: offset, codingPath: codingPath, userInfo: userInfo))
+        return try T(from: _BinaryDecoder(reader: self, offset: offset, codingPath: codingPath, context: context))
     }
 }
 
@@ -201,23 +213,24 @@ struct _BinaryDecoder: Decoder {
     let reader: BinaryReader
     let offset: Int
     var codingPath: [any CodingKey]
-    var userInfo: [CodingUserInfoKey: Any]
+    var context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard try reader.tag(at: offset) == BinaryTag.keyed else {
             throw reader.mismatch([String: Any].self, at: offset, codingPath)
         }
         var (count, position) = try reader.varint(at: offset + 1)
-        var entries: [(key: Range<Int>, value: Int)] = []
+        var entries: [KeyedEntry] = []
         entries.reserveCapacity(Int(min(count, 64)))
         while count > 0 {
             let (key, valueOffset) = try reader.span(at: position)
-            entries.append((key, valueOffset))
+            entries.append(KeyedEntry(keyStart: key.lowerBound, keyEnd: key.upperBound, value: valueOffset))
             position = try reader.skip(valueOffset)
             count -= 1
         }
         return KeyedDecodingContainer(_BinaryKeyedDecoding<Key>(
-            reader: reader, entries: entries, codingPath: codingPath, userInfo: userInfo))
+            reader: reader, entries: entries, codingPath: codingPath, context: context))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -226,11 +239,11 @@ struct _BinaryDecoder: Decoder {
         }
         let (count, position) = try reader.varint(at: offset + 1)
         return _BinaryUnkeyedDecoding(
-            reader: reader, position: position, count: Int(count), codingPath: codingPath, userInfo: userInfo)
+            reader: reader, position: position, count: Int(count), codingPath: codingPath, context: context)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        _BinarySingleDecoding(reader: reader, offset: offset, codingPath: codingPath, userInfo: userInfo)
+        _BinarySingleDecoding(reader: reader, offset: offset, codingPath: codingPath, context: context)
     }
 }
 
@@ -238,7 +251,8 @@ struct _BinarySingleDecoding: SingleValueDecodingContainer {
     let reader: BinaryReader
     let offset: Int
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     func decodeNil() -> Bool { reader.isNil(at: offset) }
     func decode(_ type: Bool.Type) throws -> Bool { try reader.bool(at: offset, codingPath) }
@@ -256,7 +270,7 @@ struct _BinarySingleDecoding: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: offset, codingPath) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: offset, codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try reader.value(type, at: offset, codingPath: codingPath, userInfo: userInfo)
+        try reader.value(type, at: offset, codingPath: codingPath, context: context)
     }
 }
 
@@ -265,16 +279,17 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     var position: Int
     let total: Int
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
     var currentIndex = 0
 
     init(reader: BinaryReader, position: Int, count: Int, codingPath: [any CodingKey],
-         userInfo: [CodingUserInfoKey: Any]) {
+         context: BinaryCodingContext) {
         self.reader = reader
         self.position = position
         self.total = count
         self.codingPath = codingPath
-        self.userInfo = userInfo
+        self.context = context
     }
 
     var count: Int? { total }
@@ -313,7 +328,7 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: next(), codingPath) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: next(), codingPath) }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try reader.value(type, at: next(), codingPath: codingPath, userInfo: userInfo)
+        try reader.value(type, at: next(), codingPath: codingPath, context: context)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
@@ -328,22 +343,33 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func superDecoder() throws -> any Decoder { try nestedDecoder() }
 
     private mutating func nestedDecoder() throws -> _BinaryDecoder {
-        _BinaryDecoder(reader: reader, offset: try next(), codingPath: codingPath, userInfo: userInfo)
+        _BinaryDecoder(reader: reader, offset: try next(), codingPath: codingPath, context: context)
     }
+}
+
+/// Where one key and its value are in the buffer. Plain integers rather than a `Range<Int>`: a container's metadata
+/// would otherwise need `Int`'s `Comparable` conformance, looked up at run time the first time a child decodes.
+struct KeyedEntry {
+    let keyStart: Int
+    let keyEnd: Int
+    let value: Int
+
+    var key: Range<Int> { keyStart..<keyEnd }
 }
 
 struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let reader: BinaryReader
-    let entries: [(key: Range<Int>, value: Int)]
+    let entries: [KeyedEntry]
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     var allKeys: [Key] { entries.compactMap { Key(stringValue: reader.string($0.key)) } }
 
     private func find(_ name: String) -> Int? {
         var name = name
         return name.withUTF8 { wanted in
-            for entry in entries where entry.key.count == wanted.count {
+            for entry in entries where entry.keyEnd - entry.keyStart == wanted.count {
                 if memcmpEqual(reader.buffer, entry.key, wanted) { return entry.value }
             }
             return nil
@@ -392,7 +418,7 @@ struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try reader.value(type, at: offset(key), codingPath: codingPath + [key], userInfo: userInfo)
+        try reader.value(type, at: offset(key), codingPath: codingPath + [key], context: context)
     }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
@@ -401,21 +427,21 @@ struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey> {
-        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], userInfo: userInfo)
+        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], context: context)
             .container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], userInfo: userInfo)
+        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], context: context)
             .unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
         _BinaryDecoder(reader: reader, offset: find("super") ?? reader.buffer.count, codingPath: codingPath,
-                       userInfo: userInfo)
+                       context: context)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        _BinaryDecoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key], userInfo: userInfo)
+        _BinaryDecoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key], context: context)
     }
 }

@@ -10,10 +10,22 @@
 /// of its own: both sides must use this package.
 public struct BinaryEncoder {
     /// Values the types being encoded can read from their encoder's `userInfo`.
-    public var userInfo: [CodingUserInfoKey: Any] = [:]
+    public var userInfo: [CodingUserInfoKey: Any] {
+        get { context.userInfo }
+        set { context = BinaryCodingContext(userInfo: newValue, transfer: context.transfer) }
+    }
+
+    /// The user info, and where the descriptors of a process's arguments are collected.
+    var context = BinaryCodingContext.plain
 
     /// An encoder with no user info.
     public init() {}
+
+    /// An encoder for a process's arguments: ``Connection``s and the like in them add their descriptors to
+    /// `transfer`.
+    init(transfer: DescriptorTransfer) {
+        context = BinaryCodingContext(transfer: transfer)
+    }
 
     /// The bytes that represent `value`.
     ///
@@ -30,7 +42,7 @@ public struct BinaryEncoder {
     public func encode<T: Encodable>(_ value: T, appendingTo output: inout [UInt8]) throws {
         if BinaryEncodingNode.appendPrimitive(value, to: &output) { return }
         let root = BinaryEncodingNode()
-        try value.encode(to: _BinaryEncoder(node: root, codingPath: [], userInfo: userInfo))
+        try value.encode(to: _BinaryEncoder(node: root, codingPath: [], context: context))
         root.write(into: &output)
     }
 }
@@ -47,11 +59,11 @@ final class BinaryEncodingNode {
 
     /// Encodes `value` into `bytes`: directly for the types the format knows, as a spliced child otherwise.
     @inline(__always)
-    func append<T: Encodable>(_ value: T, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: Any]) throws {
+    func append<T: Encodable>(_ value: T, codingPath: [any CodingKey], context: BinaryCodingContext) throws {
         if Self.appendPrimitive(value, to: &bytes) { return }
         let child = BinaryEncodingNode()
         splices.append((bytes.count, child))
-        try value.encode(to: _BinaryEncoder(node: child, codingPath: codingPath, userInfo: userInfo))
+        try value.encode(to: _BinaryEncoder(node: child, codingPath: codingPath, context: context))
     }
 
     /// Appends `value` if its type is one the format encodes without a container; returns whether it did.
@@ -105,28 +117,30 @@ final class BinaryEncodingNode {
 struct _BinaryEncoder: Encoder {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    var userInfo: [CodingUserInfoKey: Any]
+    var context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.kind = .keyed
-        return KeyedEncodingContainer(_BinaryKeyedEncoding<Key>(node: node, codingPath: codingPath, userInfo: userInfo))
+        return KeyedEncodingContainer(_BinaryKeyedEncoding<Key>(node: node, codingPath: codingPath, context: context))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         node.kind = .unkeyed
-        return _BinaryUnkeyedEncoding(node: node, codingPath: codingPath, userInfo: userInfo)
+        return _BinaryUnkeyedEncoding(node: node, codingPath: codingPath, context: context)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
         node.kind = .single
-        return _BinarySingleEncoding(node: node, codingPath: codingPath, userInfo: userInfo)
+        return _BinarySingleEncoding(node: node, codingPath: codingPath, context: context)
     }
 }
 
 struct _BinarySingleEncoding: SingleValueEncodingContainer {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     mutating func encodeNil() throws { node.bytes.append(BinaryTag.null) }
     mutating func encode(_ value: Bool) throws { node.bytes.append(value ? BinaryTag.true : BinaryTag.false) }
@@ -144,14 +158,15 @@ struct _BinarySingleEncoding: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) throws { node.bytes.appendTagged(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try node.append(value, codingPath: codingPath, userInfo: userInfo)
+        try node.append(value, codingPath: codingPath, context: context)
     }
 }
 
 struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
     var count: Int { node.count }
 
     private func counted() { node.count += 1 }
@@ -176,7 +191,7 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { counted(); node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         counted()
-        try node.append(value, codingPath: codingPath, userInfo: userInfo)
+        try node.append(value, codingPath: codingPath, context: context)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
@@ -192,14 +207,15 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
         counted()
         let child = BinaryEncodingNode()
         node.splices.append((node.bytes.count, child))
-        return _BinaryEncoder(node: child, codingPath: codingPath, userInfo: userInfo)
+        return _BinaryEncoder(node: child, codingPath: codingPath, context: context)
     }
 }
 
 struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let userInfo: [CodingUserInfoKey: Any]
+    let context: BinaryCodingContext
+    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
 
     private func key(_ key: Key) {
         node.count += 1
@@ -244,7 +260,7 @@ struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { self.key(key); node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         self.key(key)
-        try node.append(value, codingPath: codingPath + [key], userInfo: userInfo)
+        try node.append(value, codingPath: codingPath + [key], context: context)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
@@ -265,6 +281,6 @@ struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
         node.bytes.appendRawString(name)
         let child = BinaryEncodingNode()
         node.splices.append((node.bytes.count, child))
-        return _BinaryEncoder(node: child, codingPath: codingPath, userInfo: userInfo)
+        return _BinaryEncoder(node: child, codingPath: codingPath, context: context)
     }
 }

@@ -42,8 +42,46 @@ private final class Derived: Base {
     }
 }
 
+/// Reads a scale factor from `userInfo` while coding, wherever it sits in the value.
+private struct Scaled: Codable, Equatable {
+    static let factor = CodingUserInfoKey(rawValue: "factor")!
+    var number: Int
+
+    init(_ number: Int) { self.number = number }
+
+    init(from decoder: any Decoder) throws {
+        let factor = decoder.userInfo[Self.factor] as? Int ?? 1
+        number = try decoder.singleValueContainer().decode(Int.self) / factor
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let factor = encoder.userInfo[Self.factor] as? Int ?? 1
+        var container = encoder.singleValueContainer()
+        try container.encode(number * factor)
+    }
+}
+
+private struct Holder: Codable, Equatable {
+    var top: Scaled
+    var list: [Scaled]
+    var map: [String: [Scaled]]
+}
+
 extension MultiprocessingSuite {
     struct BinaryCoderTests {
+        @Test
+        func userInfoReachesValuesAtEveryDepth() throws {
+            let value = Holder(top: Scaled(1), list: [Scaled(2)], map: ["a": [Scaled(3)]])
+            var encoder = BinaryEncoder()
+            encoder.userInfo[Scaled.factor] = 10
+            let bytes = try encoder.encode(value)
+            let plain = try BinaryDecoder().decode(Holder.self, from: bytes)
+            #expect(plain == Holder(top: Scaled(10), list: [Scaled(20)], map: ["a": [Scaled(30)]]))
+            var decoder = BinaryDecoder()
+            decoder.userInfo[Scaled.factor] = 10
+            #expect(try decoder.decode(Holder.self, from: bytes) == value)
+        }
+
         @Test
         func roundTripsEveryKindOfValue() throws {
             let value = Everything()

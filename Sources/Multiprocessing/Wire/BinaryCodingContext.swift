@@ -1,0 +1,24 @@
+/// What an encoding or decoding carries from the top-level ``BinaryEncoder`` or ``BinaryDecoder`` down to every
+/// nested encoder and container: the caller's `userInfo`, and the descriptors of a process's arguments.
+///
+/// Two choices here keep a fresh child from looking up conformances at run time, each a scan of every
+/// conformance record in the executable, before it has read its arguments:
+/// - The descriptors travel in a typed field, not under a `userInfo` key: a non-empty `userInfo` dictionary
+///   needs `CodingUserInfoKey`'s `Hashable` conformance.
+/// - It is a class, so the containers hold one reference: a `[CodingUserInfoKey: Any]` stored in each container
+///   would need that conformance for the containers' own metadata.
+final class BinaryCodingContext: @unchecked Sendable {
+    /// The caller's `userInfo`, handed to every `Encoder` and `Decoder` as it is.
+    let userInfo: [CodingUserInfoKey: Any]
+    /// Where ``Connection``, ``Queue`` and the other descriptor-carrying values put (encoding) or find
+    /// (decoding) their descriptors; `nil` outside a process's arguments.
+    let transfer: DescriptorTransfer?
+
+    init(userInfo: [CodingUserInfoKey: Any] = [:], transfer: DescriptorTransfer? = nil) {
+        self.userInfo = userInfo
+        self.transfer = transfer
+    }
+
+    /// No user info, no descriptors: what most encodings use, shared.
+    static let plain = BinaryCodingContext()
+}
