@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .library(name: "MultiprocessingManagers", targets: ["MultiprocessingManagers"]),
         .library(name: "LessonRunner", targets: ["LessonRunner"]),
         .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
         .library(name: "Demos", targets: ["Demos"]),
@@ -35,6 +36,17 @@ let package = Package(
             dependencies: [
                 "CLinuxShims",
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Python's `multiprocessing.managers`: a server process holding objects that proxies use. A module of its
+        // own so that a program that does not use it links neither swift-crypto nor, through it, Foundation:
+        // every `spawn` child of such a program starts without them.
+        .target(
+            name: "MultiprocessingManagers",
+            dependencies: [
+                "Multiprocessing",
+                "CLinuxShims",
+                .product(name: "SystemPackage", package: "swift-system"),
                 // HMAC-SHA256 for the Manager's authentication.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -62,7 +74,7 @@ let package = Package(
         .target(
             name: "Demos",
             dependencies: [
-                "LessonRunner", "Multiprocessing",
+                "LessonRunner", "Multiprocessing", "MultiprocessingManagers",
                 // Demo parameters (`args=`, `lesson run --cell pi -- --samples 1000`).
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -116,7 +128,7 @@ let package = Package(
         // Release-mode benchmarks of the Manager against Python's `multiprocessing.Manager()`: `scripts/benchmark`.
         .executableTarget(
             name: "manager-benchmarks",
-            dependencies: ["BenchmarkSupport", "Multiprocessing", "CLinuxShims"],
+            dependencies: ["BenchmarkSupport", "Multiprocessing", "MultiprocessingManagers", "CLinuxShims"],
             path: "Benchmarks/ManagerBenchmarks"
         ),
 
@@ -133,7 +145,7 @@ let package = Package(
         // The functions the Multiprocessing tests run in children, and the worker executable that registers them.
         .target(
             name: "MultiprocessingTestFunctions",
-            dependencies: ["Multiprocessing"],
+            dependencies: ["Multiprocessing", "MultiprocessingManagers"],
             path: "Tests/MultiprocessingTestFunctions"
         ),
         .executableTarget(
@@ -157,8 +169,8 @@ let package = Package(
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: [
-                "Multiprocessing", "MultiprocessingTestFunctions", "LessonTestSupport", "lesson-fixtures",
-                "multiprocessing-test-worker",
+                "Multiprocessing", "MultiprocessingManagers", "MultiprocessingTestFunctions", "LessonTestSupport",
+                "lesson-fixtures", "multiprocessing-test-worker",
             ]
         ),
         // A module with sources that are hard to quote, embedded by the plugin, for the tests.

@@ -14,8 +14,9 @@ import Glibc
 import CLinuxShims
 import BenchmarkSupport
 import Multiprocessing
+import MultiprocessingManagers
 
-bootstrap([])
+bootstrap([Manager.registration])
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 300
 

@@ -1,5 +1,6 @@
 import LessonRunner
 import Multiprocessing
+import MultiprocessingManagers
 
 /// A child fills a dict and reverses a list that a `Manager`'s server process holds.
 enum ManagerDemo {
@@ -33,7 +34,7 @@ enum ManagerDemo {
 extension Demo {
     public static let manager = Demo(
         "manager", summary: "a child fills a dict and reverses a list held by a Manager",
-        functions: [ManagerDemo.fill.registration],
+        functions: [Manager.registration, ManagerDemo.fill.registration],
         main: ManagerDemo.main
     )
 }

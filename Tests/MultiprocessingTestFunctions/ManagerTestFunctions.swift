@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import Multiprocessing
+import MultiprocessingManagers
 
 /// A server-side counter, the custom type of the Manager tests.
 public final class TestCounter {
@@ -70,7 +71,8 @@ public enum ManagerTestFunctions {
     }
 
     public static let all: [RegisteredFunction] = [
-        counterType.registration, fillShared.registration, lockedIncrement.registration, addToCounter.registration,
+        Manager.registration, counterType.registration, fillShared.registration, lockedIncrement.registration,
+        addToCounter.registration,
         waitOnQueue.registration, remoteClient.registration,
     ]
 }

@@ -45,7 +45,7 @@ public final class Connection: Codable, Sendable {
     public static let maximumMessageSize = Int(UInt32.max)
 
     /// Wraps an open descriptor this connection then owns.
-    init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
+    package init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
         self.descriptor = Mutex(descriptor)
         self.receiving = Mutex(ReceiveBuffer())
         self.readable = readable

@@ -44,19 +44,35 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
 public struct RegisteredFunction: Sendable {
     /// The name the child looks the function up by.
     public let name: String
-    /// A type a ``Manager``'s server can hold, registered under this name; `nil` for a function.
-    var managedType: ManagedType? = nil
+    /// What another module registers under this name instead of a function (a manager's custom type, say);
+    /// `nil` for a function.
+    package var attachment: (any Sendable)? = nil
     /// Decodes the arguments, runs the body, encodes the result.
     let invoke: @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]
     /// Decodes an array of arguments, runs the body on each, and encodes a ``ChunkOutcome``: a ``Pool``'s chunk.
     let invokeChunk: @Sendable (_ arguments: [UInt8]) throws -> [UInt8]
+
+    init(name: String, invoke: @escaping @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8],
+         invokeChunk: @escaping @Sendable (_ arguments: [UInt8]) throws -> [UInt8]) {
+        self.name = name
+        self.invoke = invoke
+        self.invokeChunk = invokeChunk
+    }
+
+    /// An entry that is not a function: `attachment`, registered under `name` for another module to find with
+    /// ``FunctionRegistry/attachment(named:)``. Running it as a process fails with `notRunnable`.
+    package init(name: String, attachment: any Sendable, notRunnable: String) {
+        let error = MultiprocessingError(.invalidState, notRunnable)
+        self.init(name: name, invoke: { _, _ in throw error }, invokeChunk: { _ in throw error })
+        self.attachment = attachment
+    }
 }
 
 /// The functions this executable registered, by name.
 ///
 /// An array searched by name: a child builds it at every start, and tens of names are searched in nanoseconds.
-enum FunctionRegistry {
-    nonisolated(unsafe) private static var entries: [RegisteredFunction] = [ManagerServer.function.registration]
+package enum FunctionRegistry {
+    nonisolated(unsafe) private static var entries: [RegisteredFunction] = []
     private static let lock = _PthreadLock()
 
     static func register(_ functions: [RegisteredFunction]) {
@@ -76,6 +92,11 @@ enum FunctionRegistry {
     }
 
     static var names: [String] { lock.withLock { entries.map(\.name) } }
+
+    /// What was registered under `name` with ``RegisteredFunction/init(name:attachment:notRunnable:)``.
+    package static func attachment(named name: String) -> (any Sendable)? {
+        lookUp(name)?.attachment
+    }
 }
 
 extension ProcessFunction where Result == Empty {

@@ -5,30 +5,30 @@ import Glibc
 /// A plain pthread mutex and condition variable at a stable, heap-allocated address (a pthread mutex must not
 /// move). Used where the state must survive `fork` in a single-threaded process and where a thread must sleep
 /// until another signals it; `Synchronization.Mutex` has no condition variable.
-final class _PthreadLock: @unchecked Sendable {
+package final class _PthreadLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         precondition(pthread_mutex_init(mutex, nil) == 0, "pthread_mutex_init")
         precondition(pthread_cond_init(condition, nil) == 0, "pthread_cond_init")
     }
 
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         precondition(pthread_mutex_lock(mutex) == 0, "pthread_mutex_lock")
         defer { precondition(pthread_mutex_unlock(mutex) == 0, "pthread_mutex_unlock") }
         return try body()
     }
 
     /// Waits for a signal; call with the lock held.
-    func wait() {
+    package func wait() {
         precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait")
     }
 
     /// Waits, with the lock held, until `ready()` or `timeout` (`nil`: no limit). Returns whether it became ready.
-    func wait(timeout: Duration?, until ready: () -> Bool) -> Bool {
+    package func wait(timeout: Duration?, until ready: () -> Bool) -> Bool {
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now.advanced(by: $0) }
         while !ready() {
@@ -55,7 +55,7 @@ final class _PthreadLock: @unchecked Sendable {
     }
 
     /// Wakes every waiter.
-    func broadcast() {
+    package func broadcast() {
         precondition(pthread_cond_broadcast(condition) == 0, "pthread_cond_broadcast")
     }
 

@@ -10,7 +10,7 @@ import SystemPackage
 
 /// The `errno` of the call that just failed.
 @inline(__always)
-func _currentErrno() -> Errno {
+package func _currentErrno() -> Errno {
     Errno(rawValue: errno)
 }
 

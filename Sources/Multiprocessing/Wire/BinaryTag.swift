@@ -17,24 +17,24 @@
 // Values are self-delimiting, so a keyed container can find its keys in any order and skip what it does not need.
 
 /// The first byte of every encoded value.
-enum BinaryTag {
-    static let null: UInt8 = 0
-    static let `false`: UInt8 = 1
-    static let `true`: UInt8 = 2
-    static let int: UInt8 = 3
-    static let uint: UInt8 = 4
-    static let double: UInt8 = 5
-    static let float: UInt8 = 6
-    static let string: UInt8 = 7
-    static let bytes: UInt8 = 8
-    static let unkeyed: UInt8 = 9
-    static let keyed: UInt8 = 10
+package enum BinaryTag {
+    package static let null: UInt8 = 0
+    package static let `false`: UInt8 = 1
+    package static let `true`: UInt8 = 2
+    package static let int: UInt8 = 3
+    package static let uint: UInt8 = 4
+    package static let double: UInt8 = 5
+    package static let float: UInt8 = 6
+    package static let string: UInt8 = 7
+    package static let bytes: UInt8 = 8
+    package static let unkeyed: UInt8 = 9
+    package static let keyed: UInt8 = 10
 }
 
 extension Array where Element == UInt8 {
     /// Appends `value` as a LEB128 varint.
     @inline(__always)
-    mutating func appendVarint(_ value: UInt64) {
+    package mutating func appendVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -45,28 +45,28 @@ extension Array where Element == UInt8 {
 
     /// Appends a signed integer with its tag.
     @inline(__always)
-    mutating func appendTagged(_ value: Int64) {
+    package mutating func appendTagged(_ value: Int64) {
         append(BinaryTag.int)
         appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
     /// Appends an unsigned integer with its tag.
     @inline(__always)
-    mutating func appendTagged(_ value: UInt64) {
+    package mutating func appendTagged(_ value: UInt64) {
         append(BinaryTag.uint)
         appendVarint(value)
     }
 
     /// Appends a string with its tag.
     @inline(__always)
-    mutating func appendTagged(_ value: String) {
+    package mutating func appendTagged(_ value: String) {
         append(BinaryTag.string)
         appendRawString(value)
     }
 
     /// Appends a string's length and UTF-8 bytes, without a tag (keys).
     @inline(__always)
-    mutating func appendRawString(_ value: String) {
+    package mutating func appendRawString(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             appendVarint(UInt64(utf8.count))
@@ -76,7 +76,7 @@ extension Array where Element == UInt8 {
 
     /// Appends a double with its tag.
     @inline(__always)
-    mutating func appendTagged(_ value: Double) {
+    package mutating func appendTagged(_ value: Double) {
         append(BinaryTag.double)
         var bits = value.bitPattern.littleEndian
         Swift.withUnsafeBytes(of: &bits) { append(contentsOf: $0) }
@@ -84,7 +84,7 @@ extension Array where Element == UInt8 {
 
     /// Appends a float with its tag.
     @inline(__always)
-    mutating func appendTagged(_ value: Float) {
+    package mutating func appendTagged(_ value: Float) {
         append(BinaryTag.float)
         var bits = value.bitPattern.littleEndian
         Swift.withUnsafeBytes(of: &bits) { append(contentsOf: $0) }
@@ -92,15 +92,15 @@ extension Array where Element == UInt8 {
 
     /// Appends a tagged signed integer.
     @inline(__always)
-    mutating func appendTagged(_ value: Int) { appendTagged(Int64(value)) }
+    package mutating func appendTagged(_ value: Int) { appendTagged(Int64(value)) }
 
     /// Appends a tagged Boolean.
     @inline(__always)
-    mutating func appendTagged(_ value: Bool) { append(value ? BinaryTag.true : BinaryTag.false) }
+    package mutating func appendTagged(_ value: Bool) { append(value ? BinaryTag.true : BinaryTag.false) }
 
     /// Appends tagged raw bytes.
     @inline(__always)
-    mutating func appendTagged(_ value: [UInt8]) {
+    package mutating func appendTagged(_ value: [UInt8]) {
         append(BinaryTag.bytes)
         appendVarint(UInt64(value.count))
         append(contentsOf: value)
@@ -108,7 +108,7 @@ extension Array where Element == UInt8 {
 
     /// Appends the header of a sequence of `count` values (which follow).
     @inline(__always)
-    mutating func appendSequence(count: Int) {
+    package mutating func appendSequence(count: Int) {
         append(BinaryTag.unkeyed)
         appendVarint(UInt64(count))
     }

@@ -8,7 +8,7 @@
 // what their bytes cost. Values of the user's types still travel through `BinaryEncoder`, as bytes inside them.
 
 /// A message of the package's own protocols, written and read without `Codable`.
-protocol WireMessage {
+package protocol WireMessage {
     /// Appends this message's fields to `bytes`.
     func write(to bytes: inout [UInt8])
     /// Reads a message that ``write(to:)`` wrote.
@@ -17,19 +17,19 @@ protocol WireMessage {
 
 /// Reads a ``WireMessage``'s fields in order from a buffer that outlives it, with the binary decoder's primitives
 /// (``BinaryReader``).
-struct WireReader {
+package struct WireReader {
     private let reader: BinaryReader
     private var offset = 0
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    package init(_ buffer: UnsafeBufferPointer<UInt8>) {
         reader = BinaryReader(buffer)
     }
 
     /// Whether every byte has been read.
-    var isAtEnd: Bool { offset == reader.buffer.count }
+    package var isAtEnd: Bool { offset == reader.buffer.count }
 
     /// Leaves the rest unread (a message of another version, whose fields may differ).
-    mutating func skipRest() { offset = reader.buffer.count }
+    package mutating func skipRest() { offset = reader.buffer.count }
 
     private func malformed(_ error: any Error) -> MultiprocessingError {
         if let error = error as? MultiprocessingError { return error }
@@ -52,27 +52,27 @@ struct WireReader {
     }
 
     /// The next value's tag, without reading it.
-    func peekTag() throws(MultiprocessingError) -> UInt8 {
+    package func peekTag() throws(MultiprocessingError) -> UInt8 {
         do { return try reader.tag(at: offset) } catch { throw malformed(error) }
     }
 
-    mutating func int() throws(MultiprocessingError) -> Int {
+    package mutating func int() throws(MultiprocessingError) -> Int {
         try next { reader, at in (try reader.integer(Int.self, at: at, []), try reader.skip(at)) }
     }
 
-    mutating func bool() throws(MultiprocessingError) -> Bool {
+    package mutating func bool() throws(MultiprocessingError) -> Bool {
         try next { reader, at in (try reader.bool(at: at, []), at + 1) }
     }
 
-    mutating func double() throws(MultiprocessingError) -> Double {
+    package mutating func double() throws(MultiprocessingError) -> Double {
         try next { reader, at in (try reader.double(at: at, []), try reader.skip(at)) }
     }
 
-    mutating func string() throws(MultiprocessingError) -> String {
+    package mutating func string() throws(MultiprocessingError) -> String {
         try next { reader, at in (try reader.string(at: at, []), try reader.skip(at)) }
     }
 
-    mutating func bytes() throws(MultiprocessingError) -> [UInt8] {
+    package mutating func bytes() throws(MultiprocessingError) -> [UInt8] {
         try next { reader, at in
             guard try reader.tag(at: at) == BinaryTag.bytes else { throw reader.mismatch([UInt8].self, at: at, []) }
             let (range, end) = try reader.span(at: at + 1)
@@ -81,12 +81,12 @@ struct WireReader {
     }
 
     /// A sequence's header: how many values follow.
-    mutating func sequenceCount() throws(MultiprocessingError) -> Int {
+    package mutating func sequenceCount() throws(MultiprocessingError) -> Int {
         try count(after: BinaryTag.unkeyed, bytesPerEntry: 1)
     }
 
     /// A `keyed` header: how many key-value pairs follow.
-    mutating func pairCount() throws(MultiprocessingError) -> Int {
+    package mutating func pairCount() throws(MultiprocessingError) -> Int {
         try count(after: BinaryTag.keyed, bytesPerEntry: 2)
     }
 
@@ -104,7 +104,7 @@ struct WireReader {
     }
 
     /// Reads a `null` tag if it is next; whether it was.
-    mutating func null() throws(MultiprocessingError) -> Bool {
+    package mutating func null() throws(MultiprocessingError) -> Bool {
         guard try peekTag() == BinaryTag.null else { return false }
         offset += 1
         return true
@@ -113,14 +113,14 @@ struct WireReader {
 
 extension WireMessage {
     /// The message as bytes.
-    func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
         write(to: &bytes)
         return bytes
     }
 
     /// Reads a message that must fill `bytes` exactly.
-    init(decoding bytes: UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) {
+    package init(decoding bytes: UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) {
         var reader = WireReader(bytes)
         self = try Self(from: &reader)
         guard reader.isAtEnd else {
@@ -131,7 +131,7 @@ extension WireMessage {
 
 extension Connection {
     /// Sends one of the package's own messages.
-    func send<Message: WireMessage>(message: Message) throws(MultiprocessingError) {
+    package func send<Message: WireMessage>(message: Message) throws(MultiprocessingError) {
         try sendFrame { frame in message.write(to: &frame) }
     }
 
@@ -139,7 +139,7 @@ extension Connection {
     ///
     /// - Throws: ``MultiprocessingError/Code/timedOut`` when none has arrived within `timeout`; otherwise as
     ///   ``recv(_:)``.
-    func recv<Message: WireMessage>(message type: Message.Type, timeout: Duration? = nil)
+    package func recv<Message: WireMessage>(message type: Message.Type, timeout: Duration? = nil)
         throws(MultiprocessingError) -> Message {
         try withNextMessage(deadline: timeout.map { ContinuousClock.now.advanced(by: $0) }) {
             (bytes) throws(MultiprocessingError) in try Message(decoding: bytes)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Multiprocessing
+import MultiprocessingManagers
 import MultiprocessingTestFunctions
 import Testing
 

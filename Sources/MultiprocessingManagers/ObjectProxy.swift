@@ -1,3 +1,4 @@
+import Multiprocessing
 import Synchronization
 
 /// A reference to an object a ``Manager``'s server holds, whose methods it calls by name: what the typed proxies

@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A namespace (attributes by name) on the server; also holds a `Value` as its attribute `value`.
 final class ServerNamespace: ServerObject {
     let typeid: String

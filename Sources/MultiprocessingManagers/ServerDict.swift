@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A dict on the server, in insertion order as Python's.
 final class ServerDict: ServerObject {
     var typeid: String { "dict" }

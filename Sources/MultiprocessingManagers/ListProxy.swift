@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A list held by a ``Manager``'s server, as Python's `manager.list()`. Printing it prints its contents.
 ///
 /// ```swift

@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A type of your own that a ``Manager``'s server holds, with named methods clients call through an
 /// ``ObjectProxy``: Python's `BaseManager.register(typeid, callable)`.
 ///
@@ -39,10 +40,8 @@ public struct ManagedType: Sendable {
     /// The entry to pass to ``bootstrap(_:)``, so that a manager's server started from this executable knows the
     /// type. It is not a function a ``Process`` can run.
     public var registration: RegisteredFunction {
-        let notAFunction = MultiprocessingError(.invalidState, "\(typeid) is a managed type, not a function to run")
-        return RegisteredFunction(
-            name: Self.registrationName(typeid), managedType: self,
-            invoke: { _, _ in throw notAFunction }, invokeChunk: { _ in throw notAFunction })
+        RegisteredFunction(name: Self.registrationName(typeid), attachment: self,
+                           notRunnable: "\(typeid) is a managed type, not a function to run")
     }
 }
 

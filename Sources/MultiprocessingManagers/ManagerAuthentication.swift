@@ -1,3 +1,4 @@
+import Multiprocessing
 import Crypto
 
 /// The HMAC-SHA256 challenge both ends of a manager connection answer before anything else, as Python's

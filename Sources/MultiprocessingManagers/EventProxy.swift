@@ -1,3 +1,4 @@
+import Multiprocessing
 /// An event held by a ``Manager``'s server, as Python's `manager.Event()`.
 public struct EventProxy: Codable, Sendable {
     /// The untyped proxy underneath.

@@ -1,5 +1,6 @@
-/// A dynamically typed value held by a ``Manager``'s server: what Python's objects are to its managers, so that
-/// one dict can hold `{1: '1', '2': 2, 0.25: None}` and print exactly that.
+/// A dynamically typed value, as Python's objects: what a manager's server holds (module
+/// `MultiprocessingManagers`), so that one dict can hold `{1: '1', '2': 2, 0.25: None}` and print exactly that,
+/// and what a mixed list such as Python's `[42, None, 'hello']` is when it travels over a ``Pipe`` or a ``Queue``.
 ///
 /// ```swift
 /// let dict = try manager.dict()                    // DictProxy<ManagedValue, ManagedValue>
@@ -10,7 +11,7 @@
 /// ```
 ///
 /// Literals make values of every case; ``description`` is Python's `repr`. A value of another `Codable` type
-/// travels as ``encoded(_:)`` bytes (see ``DictProxy``), which the server stores and compares but cannot order.
+/// travels as ``encoded(_:)`` bytes (see `DictProxy`), which the server stores and compares but cannot order.
 public enum ManagedValue: Sendable, Hashable {
     /// Python's `None`.
     case none
@@ -98,7 +99,7 @@ extension ManagedValue: CustomStringConvertible {
 
 extension ManagedValue: Comparable {
     /// Python's ordering for numbers (ints and doubles together), strings, bools and lists; values of different
-    /// kinds order by kind, where Python would raise `TypeError` (``ListProxy/sort()`` refuses such lists).
+    /// kinds order by kind, where Python would raise `TypeError` (a manager's `ListProxy.sort()` refuses such lists).
     public static func < (left: ManagedValue, right: ManagedValue) -> Bool {
         switch (left, right) {
         case (.int(let a), .int(let b)): return a < b
@@ -125,7 +126,7 @@ extension ManagedValue: Comparable {
     }
 
     /// Whether `left < right` means something in Python (same kind, or both numbers).
-    static func areOrderable(_ left: ManagedValue, _ right: ManagedValue) -> Bool {
+    package static func areOrderable(_ left: ManagedValue, _ right: ManagedValue) -> Bool {
         left.kindOrder == right.kindOrder && left.kindOrder != 5 && left.kindOrder != 6 && left.kindOrder != 0
     }
 }

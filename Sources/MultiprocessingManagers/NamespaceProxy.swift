@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A namespace held by a ``Manager``'s server, as Python's `manager.Namespace()`: attributes by name.
 ///
 /// ```swift

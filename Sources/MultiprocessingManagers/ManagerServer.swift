@@ -1,3 +1,4 @@
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -179,7 +180,7 @@ final class ManagerServer: @unchecked Sendable {
         case "Lock": return ServerLock()
         case "Event": return ServerEvent()
         default:
-            guard let type = FunctionRegistry.lookUp(ManagedType.registrationName(typeid))?.managedType else {
+            guard let type = FunctionRegistry.attachment(named: ManagedType.registrationName(typeid)) as? ManagedType else {
                 throw ServerMethodError("KeyError: '\(typeid)' is not a type this manager's executable registered "
                     + "(pass its ManagedType's registration to bootstrap)")
             }

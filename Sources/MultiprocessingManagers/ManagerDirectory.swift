@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Multiprocessing
 import Synchronization
 
 /// The private directories (mode 0700) that hold managers' Unix sockets: made by the ``Manager`` that starts a

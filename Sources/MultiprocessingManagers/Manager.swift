@@ -1,12 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Multiprocessing
 import Synchronization
 
 /// A server process that holds objects other processes use through proxies, as Python's
 /// `multiprocessing.Manager()`.
 ///
 /// ```swift
+/// bootstrap([Manager.registration, addOne.registration])   // first thing in main.swift
+///
 /// try withManager { manager in                     // Python's `with Manager() as manager:`
 ///     let shared = try manager.dict()              // DictProxy<ManagedValue, ManagedValue>
 ///     let lock = try manager.lock()
@@ -86,7 +89,10 @@ public final class Manager: Sendable {
                 _ = try? server.join(timeout: .seconds(5))
             }
             if let directory { ManagerDirectory.remove(directory) }
-            throw error
+            guard error.code == .functionNotRegistered else { throw error }
+            throw MultiprocessingError(
+                .functionNotRegistered, "a manager's server is this program started again, and it does not know "
+                    + "the server's function: pass Manager.registration to bootstrap(_:) (\(error.message))")
         }
     }
 
@@ -109,6 +115,14 @@ public final class Manager: Sendable {
     }
 
     private static let counter = Atomic<Int>(0)
+
+    /// The entry to pass to ``bootstrap(_:)`` in a program that starts managers: the server is the program
+    /// started again (or forked), and runs the function registered here.
+    ///
+    /// ```swift
+    /// bootstrap([Manager.registration, addOne.registration])
+    /// ```
+    public static var registration: RegisteredFunction { ManagerServer.function.registration }
 
     /// The server's process ID; `nil` for a manager reached with ``connect(to:authkey:timeout:)``.
     public var pid: ProcessID? { server?.pid }

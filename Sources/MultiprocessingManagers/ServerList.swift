@@ -1,3 +1,4 @@
+import Multiprocessing
 /// A list on the server.
 final class ServerList: ServerObject {
     var typeid: String { "list" }

@@ -1,3 +1,4 @@
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
