@@ -303,13 +303,14 @@ struct ReceiveBuffer: Sendable {
     mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool,
                                  deadline: ContinuousClock.Instant? = nil) -> Result<Bool, Errno>? {
         makeRoom()
-        let spin = self.spin
+        var spin = self.spin
         var arrived: Result<Bool, Errno>? = nil
         let polled = spin.spin { () -> Result<Bool, Errno> in
             guard isSocket else { return _pollReadable(descriptor, milliseconds: 0) }
             arrived = read(from: descriptor, waiting: false)
             return arrived == nil ? .success(false) : .success(true)
         }
+        self.spin = spin
         if let arrived { return arrived }
         if case .failure(let error) = polled { return .failure(error) }
         let start = AdaptiveSpin.now()

@@ -49,14 +49,14 @@ final class DescriptorTransfer: @unchecked Sendable {
     /// without one.
     static func from(_ encoder: any Encoder, _ what: String) throws -> DescriptorTransfer {
         // A cast to a concrete type: no conformance look-up at run time (see `BinaryCodingContext`).
-        guard let transfer = (encoder as? _BinaryEncoder)?.context.transfer else { throw outside(what) }
+        guard let transfer = (encoder as? _BinaryEncoder)?.node.context.transfer else { throw outside(what) }
         return transfer
     }
 
     /// The transfer of the process arguments `decoder` is decoding, or an error naming `what` cannot travel
     /// without one.
     static func from(_ decoder: any Decoder, _ what: String) throws -> DescriptorTransfer {
-        guard let transfer = (decoder as? _BinaryDecoder)?.context.transfer else { throw outside(what) }
+        guard let transfer = (decoder as? _BinaryDecoder)?.reader.context.transfer else { throw outside(what) }
         return transfer
     }
 

@@ -35,19 +35,22 @@ public struct BinaryDecoder {
     ///
     /// - Throws: `DecodingError` when the bytes are not an encoded `T`, or hold more than one value.
     public func decode<T: Decodable>(_ type: T.Type, from buffer: UnsafeBufferPointer<UInt8>) throws -> T {
-        let reader = BinaryReader(buffer)
+        let reader = BinaryReader(buffer, context: context)
         let end = try reader.skip(0)
         guard end == buffer.count else { throw reader.corrupted("\(buffer.count - end) bytes after the value", []) }
-        return try reader.value(type, at: 0, codingPath: [], context: context)
+        return try reader.value(type, at: 0, codingPath: [])
     }
 }
 
-/// Reads encoded values out of a buffer that outlives the decoding.
+/// Reads encoded values out of a buffer that outlives the decoding. Every decoder and container of one decoding
+/// shares it, and reaches the decoding's context through it rather than holding (and retaining) its own.
 final class BinaryReader {
     let buffer: UnsafeBufferPointer<UInt8>
+    let context: BinaryCodingContext
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>, context: BinaryCodingContext) {
         self.buffer = buffer
+        self.context = context
     }
 
     func corrupted(_ what: String, _ codingPath: [any CodingKey]) -> DecodingError {
@@ -187,7 +190,7 @@ final class BinaryReader {
     /// Decodes a `T` from the value at `offset`.
     @inline(__always)
     func value<T: Decodable>(
-        _ type: T.Type, at offset: Int, codingPath: [any CodingKey], context: BinaryCodingContext
+        _ type: T.Type, at offset: Int, codingPath: [any CodingKey]
     ) throws -> T {
         switch T.self {
         case is String.Type: return try string(at: offset, codingPath) as! T
@@ -205,7 +208,7 @@ final class BinaryReader {
             return Array(UnsafeBufferPointer(rebasing: buffer[try span(at: offset + 1).0])) as! T
         default: break
         }
-        return try T(from: _BinaryDecoder(reader: self, offset: offset, codingPath: codingPath, context: context))
+        return try T(from: _BinaryDecoder(reader: self, offset: offset, codingPath: codingPath))
     }
 }
 
@@ -213,8 +216,7 @@ struct _BinaryDecoder: Decoder {
     let reader: BinaryReader
     let offset: Int
     var codingPath: [any CodingKey]
-    var context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { reader.context.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard try reader.tag(at: offset) == BinaryTag.keyed else {
@@ -230,7 +232,7 @@ struct _BinaryDecoder: Decoder {
             count -= 1
         }
         return KeyedDecodingContainer(_BinaryKeyedDecoding<Key>(
-            reader: reader, entries: entries, codingPath: codingPath, context: context))
+            reader: reader, entries: entries, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -239,11 +241,11 @@ struct _BinaryDecoder: Decoder {
         }
         let (count, position) = try reader.varint(at: offset + 1)
         return _BinaryUnkeyedDecoding(
-            reader: reader, position: position, count: Int(count), codingPath: codingPath, context: context)
+            reader: reader, position: position, count: Int(count), codingPath: codingPath)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        _BinarySingleDecoding(reader: reader, offset: offset, codingPath: codingPath, context: context)
+        _BinarySingleDecoding(reader: reader, offset: offset, codingPath: codingPath)
     }
 }
 
@@ -251,8 +253,7 @@ struct _BinarySingleDecoding: SingleValueDecodingContainer {
     let reader: BinaryReader
     let offset: Int
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { reader.context.userInfo }
 
     func decodeNil() -> Bool { reader.isNil(at: offset) }
     func decode(_ type: Bool.Type) throws -> Bool { try reader.bool(at: offset, codingPath) }
@@ -270,7 +271,7 @@ struct _BinarySingleDecoding: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: offset, codingPath) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: offset, codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try reader.value(type, at: offset, codingPath: codingPath, context: context)
+        try reader.value(type, at: offset, codingPath: codingPath)
     }
 }
 
@@ -279,17 +280,14 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     var position: Int
     let total: Int
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { reader.context.userInfo }
     var currentIndex = 0
 
-    init(reader: BinaryReader, position: Int, count: Int, codingPath: [any CodingKey],
-         context: BinaryCodingContext) {
+    init(reader: BinaryReader, position: Int, count: Int, codingPath: [any CodingKey]) {
         self.reader = reader
         self.position = position
         self.total = count
         self.codingPath = codingPath
-        self.context = context
     }
 
     var count: Int? { total }
@@ -328,7 +326,7 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: next(), codingPath) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: next(), codingPath) }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try reader.value(type, at: next(), codingPath: codingPath, context: context)
+        try reader.value(type, at: next(), codingPath: codingPath)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
@@ -343,7 +341,7 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func superDecoder() throws -> any Decoder { try nestedDecoder() }
 
     private mutating func nestedDecoder() throws -> _BinaryDecoder {
-        _BinaryDecoder(reader: reader, offset: try next(), codingPath: codingPath, context: context)
+        _BinaryDecoder(reader: reader, offset: try next(), codingPath: codingPath)
     }
 }
 
@@ -361,8 +359,7 @@ struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let reader: BinaryReader
     let entries: [KeyedEntry]
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { reader.context.userInfo }
 
     var allKeys: [Key] { entries.compactMap { Key(stringValue: reader.string($0.key)) } }
 
@@ -418,7 +415,7 @@ struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try reader.value(type, at: offset(key), codingPath: codingPath + [key], context: context)
+        try reader.value(type, at: offset(key), codingPath: codingPath + [key])
     }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
@@ -427,21 +424,20 @@ struct _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey> {
-        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], context: context)
+        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key])
             .container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key], context: context)
+        try _BinaryDecoder(reader: reader, offset: offset(key), codingPath: codingPath + [key])
             .unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        _BinaryDecoder(reader: reader, offset: find("super") ?? reader.buffer.count, codingPath: codingPath,
-                       context: context)
+        _BinaryDecoder(reader: reader, offset: find("super") ?? reader.buffer.count, codingPath: codingPath)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        _BinaryDecoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key], context: context)
+        _BinaryDecoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key])
     }
 }

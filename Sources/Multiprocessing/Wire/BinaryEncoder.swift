@@ -41,29 +41,38 @@ public struct BinaryEncoder {
     /// - Throws: Whatever `value`'s `encode(to:)` throws. On error, `output` may hold part of the value.
     public func encode<T: Encodable>(_ value: T, appendingTo output: inout [UInt8]) throws {
         if BinaryEncodingNode.appendPrimitive(value, to: &output) { return }
-        let root = BinaryEncodingNode()
-        try value.encode(to: _BinaryEncoder(node: root, codingPath: [], context: context))
+        let root = BinaryEncodingNode(context: context)
+        try value.encode(to: _BinaryEncoder(node: root, codingPath: []))
         root.write(into: &output)
     }
 }
 
 /// One value being encoded: its own bytes, and the nested values to splice in at given offsets when it is
 /// written out (nested containers may be filled in any order, so they cannot write straight into the output).
+///
+/// Every container of one value writes through its node, and reaches the encoding's context through it. The
+/// stored properties are exempt from run-time exclusivity checks: one encoding runs on one thread, and no access
+/// to a node's property overlaps another (a nested value writes to its own node).
 final class BinaryEncodingNode {
     enum Kind { case empty, single, unkeyed, keyed }
 
-    var kind = Kind.empty
-    var bytes: [UInt8] = []
-    var count = 0
-    var splices: [(offset: Int, node: BinaryEncodingNode)] = []
+    let context: BinaryCodingContext
+    @exclusivity(unchecked) var kind = Kind.empty
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var count = 0
+    @exclusivity(unchecked) var splices: [(offset: Int, node: BinaryEncodingNode)] = []
+
+    init(context: BinaryCodingContext) {
+        self.context = context
+    }
 
     /// Encodes `value` into `bytes`: directly for the types the format knows, as a spliced child otherwise.
     @inline(__always)
-    func append<T: Encodable>(_ value: T, codingPath: [any CodingKey], context: BinaryCodingContext) throws {
+    func append<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
         if Self.appendPrimitive(value, to: &bytes) { return }
-        let child = BinaryEncodingNode()
+        let child = BinaryEncodingNode(context: context)
         splices.append((bytes.count, child))
-        try value.encode(to: _BinaryEncoder(node: child, codingPath: codingPath, context: context))
+        try value.encode(to: _BinaryEncoder(node: child, codingPath: codingPath))
     }
 
     /// Appends `value` if its type is one the format encodes without a container; returns whether it did.
@@ -117,30 +126,28 @@ final class BinaryEncodingNode {
 struct _BinaryEncoder: Encoder {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    var context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { node.context.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.kind = .keyed
-        return KeyedEncodingContainer(_BinaryKeyedEncoding<Key>(node: node, codingPath: codingPath, context: context))
+        return KeyedEncodingContainer(_BinaryKeyedEncoding<Key>(node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         node.kind = .unkeyed
-        return _BinaryUnkeyedEncoding(node: node, codingPath: codingPath, context: context)
+        return _BinaryUnkeyedEncoding(node: node, codingPath: codingPath)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
         node.kind = .single
-        return _BinarySingleEncoding(node: node, codingPath: codingPath, context: context)
+        return _BinarySingleEncoding(node: node, codingPath: codingPath)
     }
 }
 
 struct _BinarySingleEncoding: SingleValueEncodingContainer {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { node.context.userInfo }
 
     mutating func encodeNil() throws { node.bytes.append(BinaryTag.null) }
     mutating func encode(_ value: Bool) throws { node.bytes.append(value ? BinaryTag.true : BinaryTag.false) }
@@ -158,15 +165,14 @@ struct _BinarySingleEncoding: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) throws { node.bytes.appendTagged(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try node.append(value, codingPath: codingPath, context: context)
+        try node.append(value, codingPath: codingPath)
     }
 }
 
 struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { node.context.userInfo }
     var count: Int { node.count }
 
     private func counted() { node.count += 1 }
@@ -191,7 +197,7 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { counted(); node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         counted()
-        try node.append(value, codingPath: codingPath, context: context)
+        try node.append(value, codingPath: codingPath)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
@@ -205,17 +211,16 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
 
     private func nestedEncoder() -> _BinaryEncoder {
         counted()
-        let child = BinaryEncodingNode()
+        let child = BinaryEncodingNode(context: node.context)
         node.splices.append((node.bytes.count, child))
-        return _BinaryEncoder(node: child, codingPath: codingPath, context: context)
+        return _BinaryEncoder(node: child, codingPath: codingPath)
     }
 }
 
 struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: BinaryEncodingNode
     var codingPath: [any CodingKey]
-    let context: BinaryCodingContext
-    var userInfo: [CodingUserInfoKey: Any] { context.userInfo }
+    var userInfo: [CodingUserInfoKey: Any] { node.context.userInfo }
 
     private func key(_ key: Key) {
         node.count += 1
@@ -260,7 +265,7 @@ struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { self.key(key); node.bytes.appendTagged(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         self.key(key)
-        try node.append(value, codingPath: codingPath + [key], context: context)
+        try node.append(value, codingPath: codingPath + [key])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
@@ -279,8 +284,8 @@ struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private func nestedEncoder(_ name: String) -> _BinaryEncoder {
         node.count += 1
         node.bytes.appendRawString(name)
-        let child = BinaryEncodingNode()
+        let child = BinaryEncodingNode(context: node.context)
         node.splices.append((node.bytes.count, child))
-        return _BinaryEncoder(node: child, codingPath: codingPath, context: context)
+        return _BinaryEncoder(node: child, codingPath: codingPath)
     }
 }

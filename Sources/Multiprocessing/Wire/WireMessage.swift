@@ -22,7 +22,7 @@ package struct WireReader {
     private var offset = 0
 
     package init(_ buffer: UnsafeBufferPointer<UInt8>) {
-        reader = BinaryReader(buffer)
+        reader = BinaryReader(buffer, context: .plain)
     }
 
     /// Whether every byte has been read.

@@ -24,7 +24,7 @@ extension MultiprocessingSuite {
 
         @Test
         func aClosedWindowDoesNotProbe() throws {
-            let spin = AdaptiveSpin()
+            var spin = AdaptiveSpin()
             var probes = 0
             let arrived = try spin.spin { probes += 1; return .success(true) }.get()
             #expect(!arrived)
@@ -51,6 +51,47 @@ extension MultiprocessingSuite {
             let failure = spin.spin { probes += 1; return .failure(.connectionReset) }
             #expect(throws: Errno.connectionReset) { try failure.get() }
             #expect(probes == 1)
+        }
+
+        /// Spins until the `arrivingAt`-th poll finds a message; the yields it made.
+        private func yields(_ spin: inout AdaptiveSpin, arrivingAt poll: Int) throws -> Int {
+            var polls = 0
+            var yields = 0
+            let arrived = try spin.spin(yield: { yields += 1 }) {
+                polls += 1
+                return .success(polls == poll)
+            }.get()
+            #expect(arrived)
+            return yields
+        }
+
+        @Test
+        func aPeerOnAnotherCPUIsPolledWithoutAYieldAfterEveryPoll() throws {
+            var spin = AdaptiveSpin()
+            spin.slept(nanoseconds: 1_000)
+            // The answer came between two polls with no yield between them: the peer runs elsewhere.
+            #expect(try yields(&spin, arrivingAt: 5) == 0)
+            #expect(!spin.yieldsAfterEveryPoll)
+            // Polling still yields now and then, so that a peer sharing this CPU gets it.
+            let polls = 3 * AdaptiveSpin.pollsBetweenYields - 1
+            #expect(try yields(&spin, arrivingAt: polls) == 2)
+        }
+
+        @Test
+        func aPeerSharingTheCPUGetsAYieldAfterEveryPollUntilARetry() throws {
+            var spin = AdaptiveSpin()
+            spin.slept(nanoseconds: 1_000)
+            // The answer came right after a yield: the peer needed this CPU.
+            #expect(try yields(&spin, arrivingAt: AdaptiveSpin.pollsBetweenYields + 1) == 1)
+            #expect(spin.yieldsAfterEveryPoll)
+            #expect(try yields(&spin, arrivingAt: 4) == 3)
+            // A message that was already there says nothing about where the peer runs.
+            #expect(try yields(&spin, arrivingAt: 1) == 0)
+            #expect(spin.yieldsAfterEveryPoll)
+            for _ in 0..<(AdaptiveSpin.receivesBeforeRetry - 2) { _ = try yields(&spin, arrivingAt: 2) }
+            #expect(spin.yieldsAfterEveryPoll)
+            _ = try yields(&spin, arrivingAt: 2)
+            #expect(!spin.yieldsAfterEveryPoll)
         }
 
         @Test
