@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A dict held by a ``Manager``'s server, as Python's `manager.dict()`: keys and values of any `Codable` types
 /// (``ManagedValue`` for Python's mixed dicts), in insertion order. Printing it prints its contents.
 ///

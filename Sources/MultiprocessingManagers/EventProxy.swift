@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// An event held by a ``Manager``'s server, as Python's `manager.Event()`.
 public struct EventProxy: Codable, Sendable {
     /// The untyped proxy underneath.

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A list held by a ``Manager``'s server, as Python's `manager.list()`. Printing it prints its contents.
 ///
 /// ```swift

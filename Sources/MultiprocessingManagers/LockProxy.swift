@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A lock held by a ``Manager``'s server, as Python's `manager.Lock()`: one holder at a time across every
 /// process that uses it; any process may release it.
 ///

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A type of your own that a ``Manager``'s server holds, with named methods clients call through an
 /// ``ObjectProxy``: Python's `BaseManager.register(typeid, callable)`.
 ///

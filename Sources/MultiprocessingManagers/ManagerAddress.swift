@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// Where a ``Manager``'s server listens: a Unix socket (the default, in a private directory) or a TCP address
 /// for remote use, as Python's `address` argument.
 public enum ManagerAddress: Sendable, Hashable, Codable, CustomStringConvertible {

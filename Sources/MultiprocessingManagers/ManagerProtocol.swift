@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// What travels on a manager connection once it is authenticated: one ``ManagerRequest`` frame, one
 /// ``ManagerReply`` frame, in turn.
 ///

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A namespace held by a ``Manager``'s server, as Python's `manager.Namespace()`: attributes by name.
 ///
 /// ```swift

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A queue held by a ``Manager``'s server, as Python's `manager.Queue()`: unbounded, first in first out.
 public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     /// The untyped proxy underneath.

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A dict on the server, in insertion order as Python's.
 final class ServerDict: ServerObject {
     var typeid: String { "dict" }

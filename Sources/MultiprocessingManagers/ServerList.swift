@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A list on the server.
 final class ServerList: ServerObject {
     var typeid: String { "list" }

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// The one lock every call on a manager's server runs under, with a condition variable that blocking methods
 /// (a lock's `acquire`, a queue's `get`, an event's `wait`) sleep on. Every call broadcasts when it is done, so a
 /// waiter re-checks after any change.

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A namespace (attributes by name) on the server; also holds a `Value` as its attribute `value`.
 final class ServerNamespace: ServerObject {
     let typeid: String

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// An object a manager's server holds, called by method name; runs under the server's ``ServerMonitor`` lock.
 protocol ServerObject: AnyObject {
     var typeid: String { get }

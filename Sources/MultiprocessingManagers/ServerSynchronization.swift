@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// A queue on the server: `put` never blocks (no maximum size), `get` waits up to its timeout.
 final class ServerQueue: ServerObject {
     var typeid: String { "Queue" }

@@ -1,4 +1,5 @@
 import Multiprocessing
+
 /// One value held by a ``Manager``'s server, as Python's `manager.Value(typecode, value)`.
 ///
 /// Reading and writing are separate calls: to update it from several processes, hold a manager ``LockProxy``

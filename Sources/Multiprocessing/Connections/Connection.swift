@@ -296,10 +296,10 @@ struct ReceiveBuffer: Sendable {
         }
     }
 
-    /// As ``fill(from:)``, polling for a while first if messages have been coming soon after the last (see
-    /// ``AdaptiveSpin``), and waiting no longer than `deadline`: `nil` when it passed with nothing to read. On a
-    /// socket each poll is a receive that does not block, so a message that is already there costs one system
-    /// call, as a plain read.
+    /// Reads what is available into the free space (`false` at end of file), polling for a while first if
+    /// messages have been coming soon after the last (see ``AdaptiveSpin``), and waiting no longer than
+    /// `deadline`: `nil` when it passed with nothing to read. On a socket each poll is a receive that does not
+    /// block, so a message that is already there costs one system call, as a plain read.
     mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool,
                                  deadline: ContinuousClock.Instant? = nil) -> Result<Bool, Errno>? {
         makeRoom()
@@ -322,12 +322,6 @@ struct ReceiveBuffer: Sendable {
             case .success(true): break
             }
         }
-        return read(from: descriptor, waiting: true)!
-    }
-
-    /// Reads what is available (blocking until something is); `false` at end of file.
-    mutating func fill(from descriptor: FileDescriptor) -> Result<Bool, Errno> {
-        makeRoom()
         return read(from: descriptor, waiting: true)!
     }
 

@@ -5,8 +5,8 @@
 /// conformance record in the executable, before it has read its arguments:
 /// - The descriptors travel in a typed field, not under a `userInfo` key: a non-empty `userInfo` dictionary
 ///   needs `CodingUserInfoKey`'s `Hashable` conformance.
-/// - It is a class, so the containers hold one reference: a `[CodingUserInfoKey: Any]` stored in each container
-///   would need that conformance for the containers' own metadata.
+/// - It is a class, held once by the decoding's shared ``BinaryReader`` or by each ``BinaryEncodingNode``: a
+///   `[CodingUserInfoKey: Any]` stored in the containers would need that conformance for their own metadata.
 final class BinaryCodingContext: @unchecked Sendable {
     /// The caller's `userInfo`, handed to every `Encoder` and `Decoder` as it is.
     let userInfo: [CodingUserInfoKey: Any]

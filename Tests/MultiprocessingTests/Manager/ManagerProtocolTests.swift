@@ -4,11 +4,6 @@ import Testing
 
 /// The manager's own messages, written and read by hand as `WireMessage`s.
 struct ManagerProtocolTests {
-    private func roundTrip<Message: WireMessage>(_ message: Message) throws -> Message {
-        let bytes = message.encoded()
-        return try bytes.withUnsafeBufferPointer { buffer in try Message(decoding: buffer) }
-    }
-
     private static let everyKind: ManagedValue = [
         nil, true, false, 0, -1, .int(.max), .int(.min), 0.25, .double(-.infinity), "", "héllo, 世界",
         .encoded([]), .encoded([0, 255]), [], [[1, "a"], [:]], [1: "1", "2": 2, 0.25: nil, "nested": [true: [3]]],

@@ -1,12 +1,13 @@
 @testable import Multiprocessing
 import Testing
 
-struct WireMessageTests {
-    private func roundTrip<Message: WireMessage>(_ message: Message) throws -> Message {
-        let bytes = message.encoded()
-        return try bytes.withUnsafeBufferPointer { buffer in try Message(decoding: buffer) }
-    }
+/// `message` written and read back: what every wire-message test checks.
+func roundTrip<Message: WireMessage>(_ message: Message) throws -> Message {
+    let bytes = message.encoded()
+    return try bytes.withUnsafeBufferPointer { buffer in try Message(decoding: buffer) }
+}
 
+struct WireMessageTests {
     @Test
     func aStartRequestTravelsWhole() throws {
         let request = StartRequest(version: Handshake.version, function: "square", name: "Process-7", daemon: true,
