@@ -185,9 +185,21 @@ uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value) {
     return __atomic_sub_fetch(address, value, __ATOMIC_SEQ_CST);
 }
 uint64_t lx_atomic_load_u64(const uint64_t *address) { return __atomic_load_n(address, __ATOMIC_SEQ_CST); }
+void lx_atomic_store_u64(uint64_t *address, uint64_t value) { __atomic_store_n(address, value, __ATOMIC_SEQ_CST); }
+uint32_t lx_atomic_exchange_u32(uint32_t *address, uint32_t value) {
+    return __atomic_exchange_n(address, value, __ATOMIC_SEQ_CST);
+}
 
 int lx_atomic_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired) {
     return __atomic_compare_exchange_n(address, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+void lx_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
 }
 
 int lx_robust_mutex_init(void *mutex, int recursive) {

@@ -67,6 +67,11 @@ public enum TestFunctions {
         }
     }
 
+    /// Holds a connection without ever receiving from it, until killed.
+    public static let holdWithoutReading = ProcessFunction("test.hold") { (connection: Connection) -> Int in
+        while true { Glibc.sleep(60) }
+    }
+
     /// Receives `[Int?]` messages and sends them back with the first element doubled, `rounds` times.
     public static let pingPong = ProcessFunction("test.pingpong") { (arguments: PingPong) -> Int in
         for _ in 0..<arguments.rounds {
@@ -130,6 +135,7 @@ public enum TestFunctions {
         exitSilently.registration, sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
+        holdWithoutReading.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all
 }
 

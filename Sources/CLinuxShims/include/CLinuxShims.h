@@ -79,9 +79,13 @@ void lx_atomic_store_u32(uint32_t *address, uint32_t value);
 uint32_t lx_atomic_add_u32(uint32_t *address, uint32_t value);
 uint32_t lx_atomic_sub_u32(uint32_t *address, uint32_t value);
 uint64_t lx_atomic_load_u64(const uint64_t *address);
-/// futex(FUTEX_WAIT) without FUTEX_PRIVATE_FLAG is what lx_futex_wait does, so it works across processes.
+void lx_atomic_store_u64(uint64_t *address, uint64_t value);
+/// Atomic exchange on a 32-bit word: stores `value` and returns what was there.
+uint32_t lx_atomic_exchange_u32(uint32_t *address, uint32_t value);
 /// Atomic compare-and-exchange on a 32-bit word: returns 1 and stores `desired` when `*address == expected`.
 int lx_atomic_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired);
+/// A hint to the CPU that the caller is polling memory in a loop (x86 `pause`, Arm `yield`).
+void lx_cpu_relax(void);
 
 // ── Synchronization: robust, process-shared mutexes that report a dead owner ─────────────────────────────────────
 /// Initialises a process-shared, robust pthread mutex at `mutex`; `recursive` makes it PTHREAD_MUTEX_RECURSIVE.

@@ -24,13 +24,15 @@ import SystemPackage
 /// - a message found by a poll that came straight after a yield suggests the peer shares the CPU: yield after
 ///   every poll from then on;
 /// - a message found by a poll that came after another poll, with no yield between, proves the peer runs
-///   elsewhere: yield only every ``pollsBetweenYields`` polls, so that a peer sharing the CPU still gets it;
+///   elsewhere: yield only every ``pollsBetweenYields`` polls (about 4 µs), so that a peer sharing the CPU still
+///   gets it;
 /// - after ``receivesBeforeRetry`` messages of yielding after every poll, try the other way again (the peer may
 ///   have moved).
 struct AdaptiveSpin: Sendable {
     static let startWindow: Int64 = 10_000
     static let maximumWindow: Int64 = 100_000
-    /// Polls between yields while the peer seems to run on another CPU (about 4 µs of polling).
+    /// Polls between yields while the peer seems to run on another CPU, for a probe that is a system call
+    /// (about 4 µs of polling).
     static let pollsBetweenYields = 16
     /// Messages received yielding after every poll before polling without yields is tried again.
     static let receivesBeforeRetry = 256
@@ -41,6 +43,14 @@ struct AdaptiveSpin: Sendable {
     private(set) var yieldsAfterEveryPoll = false
     /// Messages received since ``yieldsAfterEveryPoll`` was last set.
     private var receivesSinceSharing = 0
+    /// Polls between yields while the peer seems to run on another CPU.
+    let pollsBetweenYields: Int
+
+    /// A spin that yields every `pollsBetweenYields` polls while the peer seems to run elsewhere: more for a probe
+    /// that reads memory than for one that is a system call, so that both poll for about as long between yields.
+    init(pollsBetweenYields: Int = Self.pollsBetweenYields) {
+        self.pollsBetweenYields = pollsBetweenYields
+    }
 
     /// Records a sleep of `nanoseconds` (after polling, or without).
     mutating func slept(nanoseconds: Int64) {
@@ -68,7 +78,7 @@ struct AdaptiveSpin: Sendable {
                 if case .success(true) = result, polls > 1 { learn(arrivedRightAfterYield: yieldedBeforeThisPoll) }
                 return result
             }
-            yieldedBeforeThisPoll = yieldsAfterEveryPoll || polls % Self.pollsBetweenYields == 0
+            yieldedBeforeThisPoll = yieldsAfterEveryPoll || polls % pollsBetweenYields == 0
             if yieldedBeforeThisPoll { yield() }
             if Self.now() >= deadline { return .success(false) }
         }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinuxShims
 import Synchronization
 import SystemPackage
 
@@ -24,17 +25,22 @@ import SystemPackage
 /// closed in this process once the child has started, so that a child's death is end of file here. Make another
 /// pipe for another child.
 ///
+/// **A pipe's messages go through shared memory.** The two ends of a ``Pipe(duplex:)`` share a ring per direction
+/// (see `PipeMemory`): a message is a copy in and a copy out, with no system call while the receiver is awake.
+/// Their socket pair wakes a receiver that sleeps and brings end of file. A connection made from a socket alone (a
+/// manager's) sends and receives on the socket.
+///
 /// **Receiving polls before it sleeps** while messages keep coming soon after one another (a ping-pong, a
-/// manager's calls): for up to 100 µs it asks the socket without blocking and yields the CPU between tries, so
-/// that no CPU has to be woken for the answer. A connection whose messages come seldom stops polling and only
-/// sleeps.
+/// manager's calls): for up to 100 µs it looks at the ring (or asks the socket without blocking) and yields the
+/// CPU now and then, so that no CPU has to be woken for the answer. A connection whose messages come seldom stops
+/// polling and only sleeps.
 ///
 /// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
 public final class Connection: Codable, Sendable {
-    private let descriptor: Mutex<FileDescriptor?>
+    /// The socket and, for a pipe's end, its rings; `nil` once closed.
+    private let endpoint: Mutex<Endpoint?>
     private let receiving: Mutex<ReceiveBuffer>
-    /// The frame being sent, kept between sends so that a send allocates nothing for its frame.
-    private let sending = Mutex<[UInt8]>([])
+    private let sending = Mutex(SendState())
     private let isSocket: Bool
     /// Whether this end can receive.
     public let readable: Bool
@@ -45,33 +51,45 @@ public final class Connection: Codable, Sendable {
     public static let maximumMessageSize = Int(UInt32.max)
 
     /// Wraps an open descriptor this connection then owns.
-    package init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
-        self.descriptor = Mutex(descriptor)
-        self.receiving = Mutex(ReceiveBuffer())
+    package convenience init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
+        self.init(Endpoint(socket: descriptor), readable: readable, writable: writable, isSocket: isSocket)
+    }
+
+    /// An end of a pipe whose bytes go through `memory`: it sends into the ring at `sendRing` and receives from the
+    /// one at `receiveRing` (-1: none). The socket then only carries doorbells and end of file.
+    convenience init(socket: FileDescriptor, memory: PipeMemory, sendRing: Int, receiveRing: Int)
+        throws(MultiprocessingError) {
+        self.init(try Endpoint(socket: socket, memory: memory, sendRing: sendRing, receiveRing: receiveRing),
+                  readable: receiveRing >= 0, writable: sendRing >= 0, isSocket: true)
+    }
+
+    private init(_ endpoint: Endpoint, readable: Bool, writable: Bool, isSocket: Bool) {
+        self.endpoint = Mutex(endpoint)
+        self.receiving = Mutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
         self.readable = readable
         self.writable = writable
         self.isSocket = isSocket
     }
 
     /// Whether ``close()`` was called (or the connection moved to a child).
-    public var isClosed: Bool { descriptor.withLock { $0 == nil } }
+    public var isClosed: Bool { endpoint.withLock { $0 == nil } }
 
-    private func openDescriptor(_ operation: String) throws(MultiprocessingError) -> FileDescriptor {
-        guard let open = descriptor.withLock({ $0 }) else {
+    private func openEndpoint(_ operation: String) throws(MultiprocessingError) -> Endpoint {
+        guard let open = endpoint.withLock({ $0 }) else {
             throw MultiprocessingError(.closed, "cannot \(operation): the connection is closed")
         }
         return open
     }
 
-    /// Runs `body` with the open descriptor.
+    /// Runs `body` with the open socket.
     func withDescriptor<T>(_ body: (FileDescriptor) throws -> T) throws -> T {
-        try body(try openDescriptor("use the connection"))
+        try body(try openEndpoint("use the connection").socket)
     }
 
-    /// The descriptor, for benchmarks that compare a raw pipe with this connection. Do not read, write or close
-    /// it while the connection is in use.
+    /// The socket, for benchmarks that compare a raw pipe with this connection. Do not read, write or close it
+    /// while the connection is in use.
     public func rawDescriptorForBenchmarks() throws(MultiprocessingError) -> Int32 {
-        try openDescriptor("use the connection").rawValue
+        try openEndpoint("use the connection").socket.rawValue
     }
 
     // MARK: Sending
@@ -101,18 +119,23 @@ public final class Connection: Codable, Sendable {
     /// Sends a frame whose payload `fill` appends after the four bytes of room for the length.
     func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
         guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
-        let descriptor = try openDescriptor("send")
+        let endpoint = try openEndpoint("send")
         let result = try sending.withLock {
-            (frame: inout [UInt8]) throws(MultiprocessingError) -> Result<Void, Errno> in
-            frame.removeAll(keepingCapacity: frame.capacity <= 1 << 16)
-            frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
-            try fill(&frame)
-            let length = frame.count - 4
+            (state: inout SendState) throws(MultiprocessingError) -> Result<Void, Errno> in
+            state.frame.removeAll(keepingCapacity: state.frame.capacity <= 1 << 16)
+            state.frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
+            try fill(&state.frame)
+            let length = state.frame.count - 4
             guard length <= Self.maximumMessageSize else {
                 throw MultiprocessingError(.messageTooLarge, "a message of \(length) bytes is too large")
             }
-            for index in 0..<4 { frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index))) }
-            return _writeAll(descriptor, frame, isSocket: isSocket)
+            for index in 0..<4 {
+                state.frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index)))
+            }
+            guard let ring = endpoint.sendRing else { return _writeAll(endpoint.socket, state.frame, isSocket: isSocket) }
+            return state.frame.withUnsafeBytes { frame in
+                ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
+            }
         }
         switch result {
         case .success:
@@ -156,7 +179,22 @@ public final class Connection: Codable, Sendable {
     /// The corresponding C function is `poll`.
     public func poll(timeout: Duration? = .zero) throws(MultiprocessingError) -> Bool {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
-        let descriptor = try openDescriptor("poll")
+        let endpoint = try openEndpoint("poll")
+        if let ring = endpoint.receiveRing {
+            // Waits holding the receive lock, so that one thread at a time sleeps on the doorbell.
+            let deadline = timeout.map { ContinuousClock.now.advanced(by: $0) }
+            let waited = receiving.withLock { buffer -> Result<Bool, Errno>? in
+                if buffer.hasMessage { return .success(true) }
+                return buffer.waitForRing(ring, socket: endpoint.socket, deadline: deadline, spins: timeout != .zero)
+            }
+            switch waited {
+            case nil: return false
+            case .success: return true   // bytes to receive, or end of file
+            case .failure(let error):
+                throw MultiprocessingError(.systemCallFailed, "cannot poll", underlyingError: error)
+            }
+        }
+        let descriptor = endpoint.socket
         if receiving.withLock({ $0.hasMessage }) { return true }
         if timeout != .zero {
             switch receiving.withLock({ $0.spin.spin { _pollReadable(descriptor, milliseconds: 0) } }) {
@@ -185,7 +223,7 @@ public final class Connection: Codable, Sendable {
                             _ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
-        let descriptor = try openDescriptor("receive")
+        let endpoint = try openEndpoint("receive")
         // The result is not Sendable, and `withLock` returns `sending`: hand it out through a local instead.
         nonisolated(unsafe) var result: T?
         try receiving.withLock { (buffer: inout ReceiveBuffer) throws(MultiprocessingError) -> Void in
@@ -197,8 +235,10 @@ public final class Connection: Codable, Sendable {
                     }
                     return
                 }
-                guard let filled = buffer.fillAdaptively(from: descriptor, isSocket: isSocket, deadline: deadline)
-                else {
+                let filled = endpoint.receiveRing.map {
+                    buffer.fill(from: $0, socket: endpoint.socket, deadline: deadline)
+                } ?? buffer.fillAdaptively(from: endpoint.socket, isSocket: isSocket, deadline: deadline)
+                guard let filled else {
                     throw MultiprocessingError(.timedOut, "no message arrived within the time allowed")
                 }
                 switch filled {
@@ -224,8 +264,17 @@ public final class Connection: Codable, Sendable {
     /// Closes this end. Later calls do nothing; sending or receiving afterwards throws
     /// ``MultiprocessingError/Code/closed``.
     public func close() {
-        if let open = descriptor.withLock({ value in defer { value = nil }; return value }) {
-            _close(open)
+        if let open = endpoint.withLock({ value in defer { value = nil }; return value }) {
+            // The other end's sends fail from now on (with a socket alone, the kernel sees to that).
+            open.receiveRing?.markReceiverClosed()
+            _close(open.socket)
+        }
+    }
+
+    /// Closes this process's copy of an end that moved to a child, which goes on using it.
+    private func relinquish() {
+        if let open = endpoint.withLock({ value in defer { value = nil }; return value }) {
+            _close(open.socket)
         }
     }
 
@@ -241,13 +290,20 @@ public final class Connection: Codable, Sendable {
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments, or when closed.
     public func encode(to encoder: any Encoder) throws {
         let transfer = try DescriptorTransfer.from(encoder, "Connection")
-        let index = transfer.add(try openDescriptor("pass the connection"))
-        transfer.onStart { [self] in close() }
+        let open = try openEndpoint("pass the connection")
         var container = encoder.unkeyedContainer()
-        try container.encode(index)
+        try container.encode(transfer.add(open.socket))
         try container.encode(readable)
         try container.encode(writable)
         try container.encode(isSocket)
+        if let memory = open.memory {
+            try container.encode(transfer.add(memory.mapping.descriptor))
+            try container.encode(open.sendRingIndex)
+            try container.encode(open.receiveRingIndex)
+        } else {
+            try container.encode(-1)
+        }
+        transfer.onStart { [self] in relinquish() }
     }
 
     /// Takes over a connection passed by the parent.
@@ -256,12 +312,65 @@ public final class Connection: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let transfer = try DescriptorTransfer.from(decoder, "Connection")
         var container = try decoder.unkeyedContainer()
-        self.descriptor = Mutex(try transfer.descriptor(at: try container.decode(Int.self)))
-        self.receiving = Mutex(ReceiveBuffer())
+        let socket = try transfer.descriptor(at: try container.decode(Int.self))
         self.readable = try container.decode(Bool.self)
         self.writable = try container.decode(Bool.self)
         self.isSocket = try container.decode(Bool.self)
+        let memoryIndex = try container.decode(Int.self)
+        var endpoint = Endpoint(socket: socket)
+        if memoryIndex >= 0 {
+            do {
+                let memory = try PipeMemory(receiving: try transfer.descriptor(at: memoryIndex))
+                endpoint = try Endpoint(socket: socket, memory: memory, sendRing: try container.decode(Int.self),
+                                        receiveRing: try container.decode(Int.self))
+            } catch {
+                _close(socket)
+                throw error
+            }
+        }
+        self.endpoint = Mutex(endpoint)
+        self.receiving = Mutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
     }
+}
+
+/// What an open ``Connection`` holds.
+private struct Endpoint: Sendable {
+    /// The socket: the messages themselves, or, for a pipe's end, only its doorbells and end of file.
+    let socket: FileDescriptor
+    /// A pipe's shared memory, kept mapped while the rings are in use.
+    let memory: PipeMemory?
+    let sendRingIndex: Int
+    let receiveRingIndex: Int
+    let sendRing: ByteRing?
+    let receiveRing: ByteRing?
+
+    /// An end that sends and receives on `socket` alone.
+    init(socket: FileDescriptor) {
+        self.socket = socket
+        memory = nil
+        sendRingIndex = -1
+        receiveRingIndex = -1
+        sendRing = nil
+        receiveRing = nil
+    }
+
+    /// A pipe's end: bytes go through the rings of `memory` at `sendRing` and `receiveRing` (-1: none).
+    init(socket: FileDescriptor, memory: PipeMemory, sendRing: Int, receiveRing: Int) throws(MultiprocessingError) {
+        self.socket = socket
+        self.memory = memory
+        sendRingIndex = sendRing
+        receiveRingIndex = receiveRing
+        self.sendRing = try memory.ring(sendRing)
+        self.receiveRing = try memory.ring(receiveRing)
+    }
+}
+
+/// The sending side's state, under the send lock.
+private struct SendState: Sendable {
+    /// The frame being sent, kept between sends so that a send allocates nothing for its frame.
+    var frame: [UInt8] = []
+    /// The receiver's position in the ring at the previous send (see ``ByteRing/send(_:doorbell:lastSeenTail:)``).
+    var lastSeenTail: UInt64 = 0
 }
 
 /// Bytes read from a connection and not yet handed out; frames are cut from it.
@@ -273,7 +382,16 @@ struct ReceiveBuffer: Sendable {
     var end = 0
 
     /// How long to poll for more bytes before sleeping in `read`.
-    var spin = AdaptiveSpin()
+    var spin: AdaptiveSpin
+    /// Whether the socket of a pipe's end reached end of file: the other end is closed.
+    private var sawEndOfFile = false
+
+    /// A buffer for a connection that receives from a ring (`readsMemory`) or from its socket.
+    init(readsMemory: Bool) {
+        // A look at the ring is a load, a system call is about a microsecond: poll for about as long either way.
+        spin = AdaptiveSpin(pollsBetweenYields: readsMemory ? 4 * AdaptiveSpin.pollsBetweenYields
+                                                            : AdaptiveSpin.pollsBetweenYields)
+    }
 
     var isEmpty: Bool { start == end }
 
@@ -323,6 +441,75 @@ struct ReceiveBuffer: Sendable {
             }
         }
         return read(from: descriptor, waiting: true)!
+    }
+
+    /// Copies what `ring` holds into the free space (`false` at end of file: the ring is empty and the other end
+    /// closed), waiting for bytes as ``waitForRing(_:socket:deadline:spins:)`` does: `nil` when `deadline` passed.
+    mutating func fill(from ring: ByteRing, socket: FileDescriptor, deadline: ContinuousClock.Instant?)
+        -> Result<Bool, Errno>? {
+        makeRoom()
+        switch waitForRing(ring, socket: socket, deadline: deadline, spins: true) {
+        case nil: return nil
+        case .failure(let error): return .failure(error)
+        case .success(false): return .success(false)
+        case .success(true): break
+        }
+        let count = bytes.withUnsafeMutableBytes { raw in
+            ring.receive(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+        }
+        end += count
+        return .success(true)
+    }
+
+    /// Waits until `ring` holds bytes (`true`) or the other end is closed with the ring empty (`false`), or until
+    /// `deadline` (`nil`); polls the ring first when `spins`, then sleeps on `socket` for the doorbell.
+    mutating func waitForRing(_ ring: ByteRing, socket: FileDescriptor, deadline: ContinuousClock.Instant?,
+                              spins: Bool) -> Result<Bool, Errno>? {
+        if ring.available > 0 { return .success(true) }
+        if sawEndOfFile { return .success(false) }
+        if spins {
+            var spin = self.spin
+            _ = spin.spin {
+                lx_cpu_relax()
+                return .success(ring.available > 0)
+            }
+            self.spin = spin
+            if ring.available > 0 { return .success(true) }
+        }
+        let start = AdaptiveSpin.now()
+        defer { if spins { self.spin.sleptSince(start) } }
+        while true {
+            if ring.prepareToSleep() {
+                let polled = _pollReadable(socket, until: deadline)
+                ring.finishSleeping()
+                switch polled {
+                case .success(false): return ring.available > 0 ? .success(true) : nil
+                case .failure(let error): return .failure(error)
+                case .success(true):
+                    switch Self.drainDoorbells(socket) {
+                    case .success(let open): sawEndOfFile = sawEndOfFile || !open
+                    case .failure(let error): return .failure(error)
+                    }
+                }
+            }
+            // Bytes sent before the other end closed are in the ring before its end of file reached the socket.
+            if ring.available > 0 { return .success(true) }
+            if sawEndOfFile { return .success(false) }
+        }
+    }
+
+    /// Reads the doorbells waiting on a pipe's socket; `false` at end of file.
+    private static func drainDoorbells(_ socket: FileDescriptor) -> Result<Bool, Errno> {
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { scratch in
+            while true {
+                switch _receiveNow(socket, scratch.baseAddress!, scratch.count) {
+                case .success(0), .failure(.connectionReset): return .success(false)
+                case .success: continue
+                case .failure(.resourceTemporarilyUnavailable): return .success(true)
+                case .failure(let error): return .failure(error)
+                }
+            }
+        }
     }
 
     /// Moves unread bytes to the front when the buffer is full or mostly consumed, and grows it to hold the frame

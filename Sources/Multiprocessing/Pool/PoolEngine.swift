@@ -77,7 +77,8 @@ final class PoolEngine: @unchecked Sendable {
 
     private func startWorker() throws(PoolError) -> Worker {
         do {
-            let (here, there) = try Pipe()
+            // Socket-only: `pump` waits on every worker's socket and exit descriptor at once.
+            let (here, there) = try _makePipe(duplex: true, sharedMemory: false)
             workerCount += 1
             let setup = PoolWorker.Setup(connection: there, initializer: initializer, maxTasks: maxTasksPerChild)
             let process = Process(target: PoolWorker.loop, arguments: setup, name: "PoolWorker-\(workerCount)",

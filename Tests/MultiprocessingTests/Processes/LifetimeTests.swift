@@ -54,7 +54,8 @@ extension MultiprocessingSuite {
             struct Both: Codable, Sendable { var connection: Connection; var queue: Queue<Int> }
             let fds = ProcessFunction("test.fds") { (_: Both) -> [Int32] in [] }
             let withTwo = try fds.run(Both(connection: childEnd, queue: queue), context: context)
-            #expect(withTwo == [0, 1, 2, 3, 4, 5])
+            // 3 is the control socket; then the pipe's socket and memory, and the queue's memory.
+            #expect(withTwo == [0, 1, 2, 3, 4, 5, 6])
         }
 
         @Test(arguments: runnerMethods)

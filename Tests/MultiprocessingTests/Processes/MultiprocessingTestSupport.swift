@@ -40,3 +40,26 @@ func diesSoon(_ pid: Int32, timeout: Duration = .seconds(5)) -> Bool {
     }
     return false
 }
+
+/// A thread that runs `body` once; ``join()`` waits for it.
+final class TestThread: @unchecked Sendable {
+    private var thread = pthread_t()
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
+        let result = pthread_create(&thread, nil, { raw in
+            Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box)
+        precondition(result == 0, "cannot start a thread")
+    }
+
+    func join() {
+        pthread_join(thread, nil)
+    }
+
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+}
