@@ -265,6 +265,9 @@ public final class Connection: Codable, Sendable {
     /// ``MultiprocessingError/Code/closed``.
     public func close() {
         if let open = endpoint.withLock({ value in defer { value = nil }; return value }) {
+            // A forked child's copy of its parent's connection is only forgotten: the child's descriptors from 3 up
+            // were closed (or now are others), and the pipe is still its parent's.
+            guard open.owner == getpid() else { return }
             // The other end's sends fail from now on (with a socket alone, the kernel sees to that).
             open.receiveRing?.markReceiverClosed()
             _close(open.socket)
@@ -337,6 +340,8 @@ public final class Connection: Codable, Sendable {
 private struct Endpoint: Sendable {
     /// The socket: the messages themselves, or, for a pipe's end, only its doorbells and end of file.
     let socket: FileDescriptor
+    /// The process that opened or received this end.
+    let owner = getpid()
     /// A pipe's shared memory, kept mapped while the rings are in use.
     let memory: PipeMemory?
     let sendRingIndex: Int
