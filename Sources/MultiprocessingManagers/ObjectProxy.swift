@@ -10,7 +10,9 @@ import Synchronization
 ///
 /// A call fails with ``MultiprocessingError/Code/managerGone`` once the server is gone — at once, by end of file
 /// on the connection — and with ``MultiprocessingError/Code/timedOut`` when a server that is alive does not
-/// answer within ``timeout`` (methods that block on purpose wait as long as they are asked to).
+/// answer within ``timeout`` (methods that block on purpose wait as long as they are asked to). A call that timed
+/// out closes the proxy's connection and the next call opens another, so that the late reply is never taken for
+/// the next call's.
 public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
     /// Where the server listens.
     public let address: ManagerAddress
@@ -46,7 +48,15 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
         let limit = waiting.map { $0 + timeout }
         return try connection.withLock { (open: inout ManagerConnection?) throws(MultiprocessingError) in
             if open == nil { open = try ManagerConnection(to: address, authkey: authkey) }
-            return try open!.call(id, method, arguments, timeout: limit)
+            do throws(MultiprocessingError) {
+                return try open!.call(id, method, arguments, timeout: limit)
+            } catch where error.code != .remoteError {
+                // A reply that did not come in time (or could not be read) may still arrive, and the next call
+                // would take it for its own: that connection goes, and the next call opens another.
+                open?.close()
+                open = nil
+                throw error
+            }
         }
     }
 

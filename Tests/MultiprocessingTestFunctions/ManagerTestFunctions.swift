@@ -13,7 +13,8 @@ public final class TestCounter {
 }
 
 public enum ManagerTestFunctions {
-    /// `add(n)` adds and returns the new total; `total()` reads it; `fail()` throws.
+    /// `add(n)` adds and returns the new total; `total()` reads it; `slowTotal(ms)` reads it after `ms` milliseconds;
+    /// `fail()` throws.
     public static let counterType = ManagedType("test.Counter", make: { arguments in
         TestCounter(start: try arguments.first?.unwrap(as: Int.self) ?? 0)
     }, methods: [
@@ -22,6 +23,10 @@ public enum ManagerTestFunctions {
             return .int(counter.total)
         },
         "total": { counter, _ in .int(counter.total) },
+        "slowTotal": { counter, arguments in
+            usleep(UInt32(try arguments[0].unwrap(as: Int.self)) * 1000)
+            return .int(counter.total)
+        },
         "fail": { _, _ in throw PlannedFailure(description: "the counter refused") },
     ])
 

@@ -128,6 +128,19 @@ extension MultiprocessingSuite {
         }
 
         @Test
+        func aReplyThatComesAfterTheTimeoutIsNotTakenForTheNextCalls() throws {
+            let context = workerContext(.spawn)
+            let manager = try Manager(timeout: .milliseconds(100), context: context)
+            defer { manager.shutdown() }
+            let counter = try manager.make(ManagerTestFunctions.counterType, [10])
+            let late = #expect(throws: MultiprocessingError.self) { try counter.call("slowTotal", 400) }
+            #expect(late?.code == .timedOut)
+            usleep(600_000)   // The late reply has arrived by now.
+            #expect(try counter.call("add", 5) == 15)
+            #expect(try counter.call("total") == 15)
+        }
+
+        @Test
         func aRegisteredTypeLivesOnTheServer() throws {
             let context = workerContext(.spawn)
             try withManager(context: context) { manager in
