@@ -132,7 +132,9 @@ public final class Connection: Codable, Sendable {
             for index in 0..<4 {
                 state.frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index)))
             }
-            guard let ring = endpoint.sendRing else { return _writeAll(endpoint.socket, state.frame, isSocket: isSocket) }
+            guard let ring = endpoint.sendRing else {
+                return _writeAll(endpoint.socket, state.frame, isSocket: isSocket)
+            }
             return state.frame.withUnsafeBytes { frame in
                 ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
             }

@@ -29,7 +29,8 @@ final class PipeMemory: @unchecked Sendable {
     /// New zero-filled memory for `ringCount` rings.
     init(ringCount: Int) throws(MultiprocessingError) {
         precondition((1...2).contains(ringCount), "a pipe has one or two directions")
-        mapping = try SharedMemoryMapping(size: Self.headerSize + ringCount * Self.capacity, name: "multiprocessing-pipe")
+        mapping = try SharedMemoryMapping(size: Self.headerSize + ringCount * Self.capacity,
+                                          name: "multiprocessing-pipe")
         self.ringCount = ringCount
     }
 
