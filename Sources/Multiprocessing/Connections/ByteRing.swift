@@ -45,15 +45,13 @@ struct ByteRing: @unchecked Sendable {
     private static let roomCheckInterval: Int64 = 20_000_000
 
     private let header: UnsafeMutableRawPointer
-    private let data: UnsafeMutableRawPointer
-    /// The ring's size in bytes: a power of two.
-    let capacity: Int
+    private let storage: RingStorage
+    /// The ring's size in bytes.
+    var capacity: Int { storage.capacity }
 
     init(header: UnsafeMutableRawPointer, data: UnsafeMutableRawPointer, capacity: Int) {
-        precondition(capacity > 0 && capacity & (capacity - 1) == 0, "a ring's capacity is a power of two")
         self.header = header
-        self.data = data
-        self.capacity = capacity
+        self.storage = RingStorage(base: data, capacity: capacity)
     }
 
     private func word(_ field: Field) -> UnsafeMutablePointer<UInt32> {
@@ -92,7 +90,7 @@ struct ByteRing: @unchecked Sendable {
                 continue
             }
             let count = min(room, bytes.count - offset)
-            copyIn(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]), at: head)
+            storage.copyIn(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]), at: head)
             lx_atomic_store_u64(position(.head), head &+ UInt64(count))
             offset += count
             if lx_atomic_exchange_u32(word(.receiverSleeps), 0) != 0,
@@ -137,16 +135,6 @@ struct ByteRing: @unchecked Sendable {
         return poll(&entry, 1, 0) > 0 && entry.revents & Int16(POLLHUP | POLLERR) != 0
     }
 
-    private func copyIn(_ bytes: UnsafeRawBufferPointer, at position: UInt64) {
-        guard bytes.count > 0 else { return }
-        let offset = Int(position & UInt64(capacity - 1))
-        let first = min(bytes.count, capacity - offset)
-        (data + offset).copyMemory(from: bytes.baseAddress!, byteCount: first)
-        if first < bytes.count {
-            data.copyMemory(from: bytes.baseAddress! + first, byteCount: bytes.count - first)
-        }
-    }
-
     // MARK: Receiving
 
     /// Copies as many waiting bytes as fit into `buffer` and frees their room; returns how many (0 when the ring is
@@ -155,12 +143,7 @@ struct ByteRing: @unchecked Sendable {
         let tail = lx_atomic_load_u64(position(.tail))
         let count = min(Int(lx_atomic_load_u64(position(.head)) &- tail), buffer.count)
         guard count > 0 else { return 0 }
-        let offset = Int(tail & UInt64(capacity - 1))
-        let first = min(count, capacity - offset)
-        buffer.baseAddress!.copyMemory(from: data + offset, byteCount: first)
-        if first < count {
-            (buffer.baseAddress! + first).copyMemory(from: data, byteCount: count - first)
-        }
+        storage.copyOut(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: tail)
         lx_atomic_store_u64(position(.tail), tail &+ UInt64(count))
         if lx_atomic_load_u32(word(.senderWaits)) != 0 {
             _ = lx_atomic_add_u32(word(.roomSequence), 1)

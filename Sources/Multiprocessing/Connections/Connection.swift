@@ -266,21 +266,23 @@ public final class Connection: Codable, Sendable {
     /// Closes this end. Later calls do nothing; sending or receiving afterwards throws
     /// ``MultiprocessingError/Code/closed``.
     public func close() {
-        if let open = endpoint.withLock({ value in defer { value = nil }; return value }) {
-            // A forked child's copy of its parent's connection is only forgotten: the child's descriptors from 3 up
-            // were closed (or now are others), and the pipe is still its parent's.
-            guard open.owner == getpid() else { return }
-            // The other end's sends fail from now on (with a socket alone, the kernel sees to that).
-            open.receiveRing?.markReceiverClosed()
-            _close(open.socket)
-        }
+        guard let open = takeEndpoint() else { return }
+        // A forked child's copy of its parent's connection is only forgotten: the child's descriptors from 3 up
+        // were closed (or now are others), and the pipe is still its parent's.
+        guard open.owner == getpid() else { return }
+        // The other end's sends fail from now on (with a socket alone, the kernel sees to that).
+        open.receiveRing?.markReceiverClosed()
+        _close(open.socket)
     }
 
     /// Closes this process's copy of an end that moved to a child, which goes on using it.
     private func relinquish() {
-        if let open = endpoint.withLock({ value in defer { value = nil }; return value }) {
-            _close(open.socket)
-        }
+        if let open = takeEndpoint() { _close(open.socket) }
+    }
+
+    /// The open endpoint, which this connection no longer holds afterwards.
+    private func takeEndpoint() -> Endpoint? {
+        endpoint.withLock { value in defer { value = nil }; return value }
     }
 
     deinit {
@@ -476,12 +478,12 @@ struct ReceiveBuffer: Sendable {
         if sawEndOfFile { return .success(false) }
         if spins {
             var spin = self.spin
-            _ = spin.spin {
+            let arrived = spin.spin {
                 lx_cpu_relax()
                 return .success(ring.available > 0)
             }
             self.spin = spin
-            if ring.available > 0 { return .success(true) }
+            if arrived == .success(true) { return .success(true) }
         }
         let start = AdaptiveSpin.now()
         defer { if spins { self.spin.sleptSince(start) } }

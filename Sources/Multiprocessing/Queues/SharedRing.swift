@@ -57,7 +57,7 @@ final class SharedRing: @unchecked Sendable {
         (base + field.rawValue).assumingMemoryBound(to: UInt64.self)
     }
 
-    private var data: UnsafeMutableRawPointer { base + Self.headerSize }
+    private var ring: RingStorage { RingStorage(base: base + Self.headerSize, capacity: capacity) }
 
     // MARK: Locking and waiting
 
@@ -137,8 +137,8 @@ final class SharedRing: @unchecked Sendable {
         }
         var length = UInt32(bytes.count).littleEndian
         let tail = position(.tail).pointee
-        withUnsafeBytes(of: &length) { copyIn($0, at: tail) }
-        copyIn(bytes, at: tail + 4)
+        withUnsafeBytes(of: &length) { ring.copyIn($0, at: tail) }
+        ring.copyIn(bytes, at: tail + 4)
         position(.tail).pointee = tail + UInt64(needed)
         _ = lx_atomic_add_u32(word(.itemCount), 1)
         if countsTask { _ = lx_atomic_add_u32(word(.unfinished), 1) }
@@ -166,36 +166,16 @@ final class SharedRing: @unchecked Sendable {
         }
         let head = position(.head).pointee
         var length: UInt32 = 0
-        withUnsafeMutableBytes(of: &length) { copyOut($0, at: head) }
+        withUnsafeMutableBytes(of: &length) { ring.copyOut($0, at: head) }
         let count = Int(UInt32(littleEndian: length))
         let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 8)
         defer { bytes.deallocate() }
-        copyOut(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count]), at: head + 4)
+        ring.copyOut(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count]), at: head + 4)
         position(.head).pointee = head + 4 + UInt64(count)
         _ = lx_atomic_sub_u32(word(.itemCount), 1)
         signal(.notFull, waiting: .waitingProducers, all: false)
         unlock()
         return try body(UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
-    }
-
-    private func copyIn(_ bytes: UnsafeRawBufferPointer, at position: UInt64) {
-        guard bytes.count > 0 else { return }
-        let offset = Int(position % UInt64(capacity))
-        let first = min(bytes.count, capacity - offset)
-        (data + offset).copyMemory(from: bytes.baseAddress!, byteCount: first)
-        if first < bytes.count {
-            data.copyMemory(from: bytes.baseAddress! + first, byteCount: bytes.count - first)
-        }
-    }
-
-    private func copyOut(_ bytes: UnsafeMutableRawBufferPointer, at position: UInt64) {
-        guard bytes.count > 0 else { return }
-        let offset = Int(position % UInt64(capacity))
-        let first = min(bytes.count, capacity - offset)
-        bytes.baseAddress!.copyMemory(from: data + offset, byteCount: first)
-        if first < bytes.count {
-            (bytes.baseAddress! + first).copyMemory(from: data, byteCount: bytes.count - first)
-        }
     }
 
     // MARK: Tasks
