@@ -7,20 +7,32 @@ let package = Package(
     products: [
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
         .library(name: "MultiprocessingManagers", targets: ["MultiprocessingManagers"]),
+        .library(name: "DemoHosting", targets: ["DemoHosting"]),
         .library(name: "LessonRunner", targets: ["LessonRunner"]),
         .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
         .library(name: "Demos", targets: ["Demos"]),
         .executable(name: "lesson", targets: ["lesson"]),
+        // This package's course: the demo host that `lesson` runs the cells of Lessons/ in.
+        .executable(name: "lesson-demos", targets: ["lesson-demos"]),
         // Apply to a demo module so that lessons show, and are checked against, the code its demos run.
         .plugin(name: "EmbedDemoSources", targets: ["EmbedDemoSources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // The HTML report: Swift highlighting from the parser's own classifier, and the page template.
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // `lesson serve`: Hummingbird 2 on SwiftNIO rather than FlyingFox, though FlyingFox builds faster: NIO's
+        // HTTP/1 decoder bounds header sizes and counts, Hummingbird closes idle connections (a client that
+        // trickles its headers) and caps open connections, and response bodies stream with back-pressure, which
+        // server-sent events need. FlyingFox 0.27 has none of these limits.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // What Hummingbird's API is made of: header names, and its logger (kept quiet).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Hummingbird's graceful shutdown: stop accepting, finish what is in flight, then close.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
@@ -29,6 +41,11 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Debian's OpenSSL 3 libcrypto, prebuilt (swift-crypto compiled BoringSSL, over 100 s of every clean build:
+        // see `Sources/Digests`). Only Digests imports it; libcrypto.a links into the static release executables.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // SHA-256, HMAC-SHA256 and constant-time comparison over COpenSSL, without Foundation.
+        .target(name: "Digests", dependencies: ["COpenSSL"]),
         // What Glibc's module does not export (memfd_create, pipe2, prctl, pidfd_open, ...). Functions are prefixed `lx_`.
         .target(name: "CLinuxShims"),
         .target(
@@ -39,26 +56,37 @@ let package = Package(
             ]
         ),
         // Python's `multiprocessing.managers`: a server process holding objects that proxies use. A module of its
-        // own so that a program that does not use it links neither swift-crypto nor, through it, Foundation:
-        // every `spawn` child of such a program starts without them.
+        // own so that a program that does not use managers links neither it nor libcrypto: its executable, which
+        // every `spawn` child starts again, is smaller and holds fewer protocol conformances (proxies, Codable).
         .target(
             name: "MultiprocessingManagers",
             dependencies: [
                 "Multiprocessing",
                 "CLinuxShims",
                 .product(name: "SystemPackage", package: "swift-system"),
-                // HMAC-SHA256 for the Manager's authentication.
-                .product(name: "Crypto", package: "swift-crypto"),
+                // HMAC-SHA256 for the Manager's authentication (OpenSSL's libcrypto, through Digests).
+                "Digests",
+            ]
+        ),
+        // What a demo host links: the demo model, cell mode and the catalog a host answers `lesson` with. No
+        // renderer and no Markdown: a cell's process, and every `spawn` child of a demo, start as a small program.
+        .target(
+            name: "DemoHosting",
+            dependencies: [
+                "Multiprocessing", "CLinuxShims",
+                // Demo parameters (`args=`, `lesson run --cell pi -- --samples 1000`) and their usage text.
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "LessonRunner",
             dependencies: [
                 "CCmarkGFM",
+                "DemoHosting",
                 "Multiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
-                // SHA-256 for the result cache's keys.
-                .product(name: "Crypto", package: "swift-crypto"),
+                // SHA-256 for the result cache's keys (OpenSSL's libcrypto, through Digests).
+                "Digests",
                 .product(name: "SwiftIDEUtils", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
@@ -68,14 +96,14 @@ let package = Package(
             resources: [
                 .embedInCode("Rendering/Templates/lesson.mustache"),
                 .embedInCode("Rendering/Templates/index.mustache"),
+                .embedInCode("Rendering/Templates/live.js"),
             ]
         ),
         // The course's demos; their own sources are compiled in, so lessons show the code that runs.
         .target(
             name: "Demos",
             dependencies: [
-                "LessonRunner", "Multiprocessing", "MultiprocessingManagers",
-                // Demo parameters (`args=`, `lesson run --cell pi -- --samples 1000`).
+                "DemoHosting", "Multiprocessing", "MultiprocessingManagers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["EmbedDemoSources"]
@@ -83,15 +111,32 @@ let package = Package(
         // A build plugin and its tool: a module's Swift sources as string literals in that module.
         .executableTarget(name: "embed-demo-sources"),
         .plugin(name: "EmbedDemoSources", capability: .buildTool(), dependencies: ["embed-demo-sources"]),
+        // `lesson serve`: the course as live pages over HTTP.
+        .target(
+            name: "LessonServer",
+            dependencies: [
+                "LessonRunner",
+                "Digests",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "LessonCommandLine",
             dependencies: [
                 "LessonRunner",
+                "LessonServer",
                 "Multiprocessing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "lesson", dependencies: ["LessonCommandLine", "Demos"]),
+        // The tool: parses, runs (in a demo host), checks and renders. It holds no demos; it runs `lesson-demos`
+        // beside it unless told otherwise (--demos, LESSON_DEMOS).
+        .executableTarget(name: "lesson", dependencies: ["LessonCommandLine"]),
+        .executableTarget(name: "lesson-demos", dependencies: ["DemoHosting", "Demos"]),
 
         // What every benchmark shares: its samples and running its Python peer in the same run.
         .target(
@@ -103,7 +148,7 @@ let package = Package(
         .executableTarget(
             name: "lesson-benchmarks",
             dependencies: [
-                "BenchmarkSupport", "LessonRunner", "Multiprocessing", "Demos",
+                "BenchmarkSupport", "LessonRunner", "Multiprocessing",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Benchmarks/LessonBenchmarks"
@@ -186,13 +231,18 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonRunnerTests",
-            dependencies: ["LessonRunner", "LessonTestSupport", "lesson-fixtures"],
+            dependencies: ["LessonRunner", "LessonTestSupport", "lesson-fixtures", "lesson-demos"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "LessonServerTests",
+            dependencies: ["LessonServer", "LessonRunner", "LessonTestSupport", "lesson", "lesson-demos", "lesson-fixtures"]
+        ),
+        .testTarget(
             name: "LessonCommandLineTests",
-            dependencies: ["LessonCommandLine", "LessonTestSupport", "lesson", "lesson-fixtures"],
+            dependencies: ["LessonCommandLine", "LessonTestSupport", "lesson", "lesson-demos", "lesson-fixtures"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
     ]
 )

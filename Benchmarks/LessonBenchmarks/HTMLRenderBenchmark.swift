@@ -1,13 +1,13 @@
 // `lesson-benchmarks html [ITERATIONS]`: the HTML report of the course (every lesson in Lessons/), rendered from
-// results already in memory (a cache of the cells' results), and with the cells executed by the release `lesson`.
-import Demos
+// results already in memory (a cache of the cells' results), and with the cells executed by the release demo host, `lesson-demos`.
 import LessonRunner
 
 func runHTMLBenchmark(iterations: Int) throws {
     let lessonsFolder = packageRoot.appending("Lessons").string
-    let parser = LessonParser(demos: DemoRegistry.builtIn)
+    let host = DemoHostExecutable(path: demoHost)
+    let parser = LessonParser(demos: try host.catalog())
     let lessons = try LessonFiles.collect([lessonsFolder]).map { try parser.load(path: $0.path) }
-    let execution = LessonExecution(executor: CellExecutor(executable: lessonExecutable))
+    let execution = LessonExecution(executor: host.executor())
     let cellCount = lessons.map(\.cells.count).reduce(0, +)
     var bytes = 0
 
@@ -47,7 +47,7 @@ func runHTMLBenchmark(iterations: Int) throws {
     if bytes == 42 { print("") }  // Keeps the renders from being optimised away.
 }
 
-private func milliseconds(of duration: Duration) -> Double {
+func milliseconds(of duration: Duration) -> Double {
     Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
 }
 

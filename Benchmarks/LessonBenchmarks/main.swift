@@ -1,13 +1,19 @@
 // Release-mode benchmarks of the runner, side by side with a Python peer (Benchmarks/Peers/*.py), as a table.
 //
-//     swift build -c release --static-swift-stdlib && .build/release/lesson-benchmarks [ITERATIONS]
-//     .build/release/lesson-benchmarks html [ITERATIONS]    (the HTML report; see HTMLRenderBenchmark.swift)
+//     scripts/benchmark                                       (builds everything, then runs every benchmark)
+//     .build/release/lesson-benchmarks [ITERATIONS]           (the cell overhead)
+//     .build/release/lesson-benchmarks html [ITERATIONS]      (the HTML report; see HTMLRenderBenchmark.swift)
+//     .build/release/lesson-benchmarks jobs [LESSONS]         (check's throughput; see BatchThroughputBenchmark.swift)
 //
 // It measures, per iteration, with warm-up first:
-// - spawn floor: posix_spawn of /bin/true and wait, through the Multiprocessing spawn layer;
+// - spawn floors: posix_spawn + wait of /bin/true, and of a static C program that does nothing (`static-noop`,
+//   built by scripts/benchmark from Benchmarks/Peers/noop.c), through the Multiprocessing spawn layer;
+// - the demo host's start alone: `lesson-demos` running `hello-lines` (stdout to /dev/null), spawn + wait;
 // - the runner's own share: CellExecutor with /bin/true as the executable (pipes, poll, /proc scan, reaping);
-// - one trivial cell: the release `lesson` re-executed in cell mode for `hello-lines` (spawn, capture of stdout and
-//   stderr, process-tree teardown), through `CellExecutor`, the same path `lesson run` takes.
+// - one trivial cell: `hello-lines` in the release `lesson-demos` through `CellExecutor`, the path `lesson run`
+//   takes (spawn, capture of stdout and stderr, process-tree teardown);
+// - a `spawn` start + join of Multiprocessing inside the demo host: the course's `start-methods` demo, run with
+//   many processes, reports it.
 import LessonRunner
 import BenchmarkSupport
 import Multiprocessing
@@ -20,7 +26,8 @@ let htmlMode = CommandLine.arguments.dropFirst().first == "html"
 let iterations = CommandLine.arguments.dropFirst(htmlMode ? 2 : 1).first.flatMap { Int($0) } ?? (htmlMode ? 10 : 300)
 let benchmarkExecutable = CellExecutor.currentExecutable
 let productsFolder = benchmarkExecutable.removingLastComponent()
-let lessonExecutable = productsFolder.appending("lesson")
+let demoHost = productsFolder.appending("lesson-demos")
+let staticNoop = productsFolder.appending("static-noop")
 let packageRoot = productsFolder.removingLastComponent().removingLastComponent().removingLastComponent()
 
 func measure(_ body: () throws -> Void) rethrows -> Sample {
@@ -41,6 +48,10 @@ if htmlMode {
     try runHTMLBenchmark(iterations: iterations)
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "jobs" {
+    try runBatchThroughputBenchmark(lessonCount: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 200)
+    exit(0)
+}
 
 let spawnFloor = try measure {
     let child = try ChildProcess.spawn(SpawnConfiguration(executable: "/bin/true"))
@@ -52,7 +63,22 @@ let trueCell = try measure {
     precondition(execution.termination == .exited(0))
 }
 
-let executor = CellExecutor(executable: lessonExecutable)
+let staticFloor = try measure {
+    let child = try ChildProcess.spawn(SpawnConfiguration(executable: staticNoop))
+    _ = try child.wait()
+}
+
+let hostStart = try measure {
+    var configuration = SpawnConfiguration(executable: demoHost)
+    configuration.environment[CellMode.demoVariable] = "hello-lines"
+    configuration.standardOutput = .devNull
+    configuration.standardError = .devNull
+    let child = try ChildProcess.spawn(configuration)
+    let status = try child.wait()
+    precondition(status == .exited(0), "\(demoHost) did not run hello-lines")
+}
+
+let executor = CellExecutor(executable: demoHost)
 let cell = measure {
     let execution = executor.execute(demo: "hello-lines", arguments: [], timeout: .seconds(10))
     guard execution.termination == .exited(0), execution.output.stdout.bytes.count > 20 else {
@@ -60,6 +86,19 @@ let cell = measure {
             + (execution.launchFailure ?? "") + execution.output.stderr.text)
     }
 }
+
+/// `spawn` start + join inside the demo host, as the course's `start-methods` demo reports it (ms per process).
+func spawnStartInHost(processes: Int) -> Double {
+    let execution = executor.execute(
+        demo: "start-methods", arguments: ["--processes", String(processes)], timeout: .seconds(120))
+    let line = execution.output.stdout.text.split(separator: "\n").first { $0.hasPrefix("spawn: ") }
+    guard let line, let value = Double(line.dropFirst("spawn: ".count).prefix { $0 != " " }) else {
+        fatalError("start-methods printed no spawn line: \(execution.output.stdout.text)\(execution.output.stderr.text)")
+    }
+    return value
+}
+_ = spawnStartInHost(processes: 20)
+let hostSpawn = (0..<5).map { _ in spawnStartInHost(processes: max(20, iterations / 5)) }.sorted()[2]
 
 /// Runs the Python peer and reads its `NAME MEDIAN MEAN` lines.
 let peer = try PythonPeer.run("cell_overhead.py", iterations: iterations)
@@ -79,7 +118,14 @@ print("Iterations: \(iterations) per measurement, medians (means in brackets). R
 print("| Measurement | LessonRunner | Peer | Peer time | Ratio |")
 print("|---|---|---|---|---|")
 print(row("spawn + wait of /bin/true", spawnFloor, peer["spawn-true"], "Python `subprocess.run(['/bin/true'])`"))
+print(row("spawn + wait of a static C no-op", staticFloor, nil, "–"))
+print(row("the demo host's start alone: `lesson-demos` running hello-lines", hostStart, nil, "–"))
 print(row("the runner's own share: a cell that execs /bin/true", trueCell, nil, "–"))
 print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"],
           "Python `subprocess.run` of `python3 -S -c` printing 4 lines, captured"))
+func ratio(_ value: Double, _ floor: Double) -> String { "\(((value / floor) * 100).rounded() / 100)×" }
 print("\nCell overhead above the spawn floor: \(milliseconds(cell.median - spawnFloor.median)).")
+print("One trivial cell / spawn + wait of /bin/true: \(ratio(cell.median, spawnFloor.median)) (target ≤ 1.5×).")
+print("The host's start alone / a static C no-op: \(ratio(hostStart.median, staticFloor.median)).")
+print("Multiprocessing `spawn` start + join in the demo host: \(milliseconds(hostSpawn)) (median of 5 runs of "
+    + "start-methods) / a static C no-op: \(ratio(hostSpawn, staticFloor.median)) (target ≤ 1.5×).")

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 
 extension DemoRegistry {
     /// Every demo this package ships: the one registry the `lesson` executable is built with.

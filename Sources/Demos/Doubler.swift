@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// Five processes and one named `Test` each double a number and say who they are.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 
 extension Demo {
     /// Prints a greeting and a few numbered lines: `hello-lines [COUNT]`.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// Ten processes print a line each, one at a time under a shared `Lock`.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// The lock demo without the lock: the ten processes' pieces of lines interleave.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// joblib's `Parallel(n_jobs=2)(delayed(square)(i) for i in range(10))`.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// Monte Carlo π over a pool of processes: each counts the random points of the unit square that fall inside the

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// The exercise, solved: two processes hit a ball (a counter) back and forth over a pipe, and the first one

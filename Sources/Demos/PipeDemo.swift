@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// A child sends a list over one end of a `Pipe`; the parent receives it from the other.

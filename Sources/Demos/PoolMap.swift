@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// Python's first multiprocessing example: `Pool(4).map(f, range(8))`.

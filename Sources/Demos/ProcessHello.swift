@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// One `Process` that greets Bob.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// A child puts a list on a `Queue`; the parent gets it.

@@ -1,4 +1,4 @@
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 
 /// A child writes a `SharedValue` and a `SharedArray` that the parent reads: Python's `Value('d')` and

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LessonRunner
+import DemoHosting
 import Multiprocessing
 #if canImport(Glibc)
 import Glibc

@@ -12,6 +12,6 @@ struct LessonCommand: ParsableCommand {
             Exit status: 0 when every cell passed, 1 when a cell failed, had an error or timed out, 2 for a usage or \
             lesson error.
             """,
-        subcommands: [List.self, Run.self, Check.self, Accept.self, Render.self, Demos.self]
+        subcommands: [List.self, Run.self, Check.self, Accept.self, Render.self, Serve.self, Demos.self]
     )
 }

@@ -6,31 +6,45 @@ import Synchronization
 import Glibc
 #endif
 
-/// The `lesson` command-line tool, built with a registry of demos.
+/// The `lesson` command-line tool.
 ///
-/// A package builds its own `lesson` by calling this from its executable's `main.swift`:
+/// The tool runs each cell in a *demo host*, a small executable that holds the demos (see `DemoHost`). A package
+/// with demos of its own builds its host, and runs `lesson` with it:
 ///
 /// ```swift
-/// import Demos
-/// import LessonCommandLine
-/// import LessonRunner
+/// // Sources/my-demos/main.swift
+/// import DemoHosting
 ///
-/// LessonTool.main(demos: DemoRegistry.builtIn.merging(myDemos))
+/// DemoHost.main(demos: myDemos)
 /// ```
 ///
-/// It must be the first thing the executable does: the same executable is re-run to run each cell, and in such a
-/// child this call runs the cell's demo and exits without reaching the command line. A demo's ``Process``es re-run
-/// it too: it first registers every demo's functions and calls Multiprocessing's `bootstrap`, which in such a
-/// child runs the requested function and exits (detected by `MULTIPROCESSING_CHILD`, distinct from a cell's
-/// `LESSONRUNNER_CELL`, which the cell's child removes before its demo runs).
+/// `lesson check Lessons --demos .build/release/my-demos` (or `LESSON_DEMOS=…`). Without either, ``main()`` looks for
+/// `lesson-demos` beside its own executable.
+///
+/// The older way still works: a `lesson` built with its demos inside, ``main(demos:)``, is its own demo host.
 public enum LessonTool {
-    /// Runs a cell's demo (in a child) or the command line (otherwise), and exits.
+    /// Runs the command line, with the cells in a demo host found by `--demos`, `LESSON_DEMOS` or beside this
+    /// executable, and exits.
     ///
     /// Exit codes: 0 when everything passed, 1 when a cell failed, 2 for a usage or lesson error.
+    public static func main(arguments: [String]? = nil) -> Never {
+        runCommandLine(arguments)
+    }
+
+    /// Runs a cell's demo (in a child) or the command line (otherwise), and exits: this executable is the demo
+    /// host of its own cells unless `--demos` or `LESSON_DEMOS` names another.
+    ///
+    /// It must be the first thing the executable does: the same executable is re-run to run each cell, and in such
+    /// a child this call runs the cell's demo and exits without reaching the command line. A demo's ``Process``es
+    /// re-run it too: it first registers every demo's functions and calls Multiprocessing's `bootstrap`, which in
+    /// such a child runs the requested function and exits.
     public static func main(demos: DemoRegistry, arguments: [String]? = nil) -> Never {
-        bootstrap(demos.functions)
-        CellMode.runIfRequested(demos: demos)
-        ToolContext.demos.withLock { $0 = demos }
+        DemoHost.runIfRequested(demos: demos)
+        ToolContext.builtIn.withLock { $0 = demos }
+        runCommandLine(arguments)
+    }
+
+    private static func runCommandLine(_ arguments: [String]?) -> Never {
         do {
             var command = try LessonCommand.parseAsRoot(arguments)
             try command.run()
@@ -63,8 +77,10 @@ extension ExitCode {
     }
 }
 
-/// What `main(demos:)` hands to the subcommands, which ArgumentParser creates.
+/// What `main(demos:)` hands to the subcommands, which ArgumentParser creates, and the demo host they share.
 enum ToolContext {
-    static let demos = Mutex(DemoRegistry())
-    static var registry: DemoRegistry { demos.withLock { $0 } }
+    /// The demos built into this executable by ``LessonTool/main(demos:)``, if any.
+    static let builtIn = Mutex<DemoRegistry?>(nil)
+    /// The demo host, once a subcommand has found it.
+    static let host = Mutex<DemoHostExecutable?>(nil)
 }

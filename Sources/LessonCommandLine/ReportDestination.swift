@@ -56,6 +56,17 @@ struct ReportDestination {
         return String(repeating: "../", count: depth) + "index.html"
     }
 
+    /// The address of `target`'s report, relative to `lesson`'s report; nil without a folder.
+    func reportHref(for target: LessonFile, from lesson: LessonFile) -> String? {
+        guard hasIndex else { return nil }
+        let from = Array(FilePath(reportRelativePath(for: lesson)).components.dropLast())
+        let to = Array(FilePath(reportRelativePath(for: target)).components)
+        var shared = 0
+        while shared < from.count, shared < to.count - 1, from[shared] == to[shared] { shared += 1 }
+        let up = String(repeating: "../", count: from.count - shared)
+        return up + to[shared...].map(\.string).joined(separator: "/")
+    }
+
     /// Writes one lesson's report, creating folders as needed.
     func write(_ report: [UInt8], for lesson: LessonFile) throws {
         switch place {

@@ -59,6 +59,7 @@ enum StatusSymbol {
         case .passed: "✓"
         case .skipped: "–"
         case .timedOut: "⏱"
+        case .stopped: "■"
         default: "✗"
         }
     }
@@ -68,6 +69,7 @@ enum StatusSymbol {
         case .passed: .green
         case .skipped: .dim
         case .timedOut: .yellow
+        case .stopped: .yellow
         default: .red
         }
     }

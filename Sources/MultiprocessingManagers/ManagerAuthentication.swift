@@ -1,5 +1,5 @@
+import Digests
 import Multiprocessing
-import Crypto
 
 /// The HMAC-SHA256 challenge both ends of a manager connection answer before anything else, as Python's
 /// `multiprocessing.connection` does (`deliver_challenge` and `answer_challenge`), in both directions:
@@ -15,13 +15,21 @@ enum ManagerAuthentication {
     static let failure = Array("#FAILURE#".utf8)
     static let nonceSize = 32
 
-    static func code(_ key: [UInt8], _ message: some Sequence<UInt8>) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(message), using: SymmetricKey(data: key)))
+    /// HMAC-SHA256(key, message).
+    ///
+    /// - Throws: ``MultiprocessingError/Code/authenticationFailed`` when OpenSSL cannot compute it (no SHA-256 in
+    ///   its configured providers, or no memory).
+    static func code(_ key: [UInt8], _ message: some Sequence<UInt8>) throws(MultiprocessingError) -> [UInt8] {
+        do {
+            return try HMACSHA256.authenticationCode(for: message, key: key)
+        } catch {
+            throw MultiprocessingError(.authenticationFailed, "cannot compute HMAC-SHA256: \(error)")
+        }
     }
 
+    /// Whether `code` is HMAC-SHA256(key, message), compared in constant time; `false` when it cannot be computed.
     static func isValid(_ code: some Sequence<UInt8>, _ key: [UInt8], _ message: some Sequence<UInt8>) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(Array(code), authenticating: Array(message),
-                                               using: SymmetricKey(data: key))
+        HMACSHA256.isValidAuthenticationCode(code, authenticating: message, key: key)
     }
 
     /// 32 random bytes from the system's generator.

@@ -82,7 +82,7 @@ let packageDirectory = arguments[3]
 
 var generated = """
     // Generated at build time by the EmbedDemoSources plugin from the Swift sources of \(module). Do not edit.
-    import LessonRunner
+    import DemoHosting
 
     extension DemoSourceFiles {
         /// The Swift sources of this module as they were compiled, for ``DemoRegistry/init(_:sources:)``.

@@ -1,6 +1,4 @@
-import Demos
 import LessonCommandLine
-import LessonRunner
 
-// First thing: in a cell's child this runs the demo and exits.
-LessonTool.main(demos: .builtIn)
+// The tool alone: cells run in the demo host (`lesson-demos` beside this executable, --demos PATH or LESSON_DEMOS).
+LessonTool.main()

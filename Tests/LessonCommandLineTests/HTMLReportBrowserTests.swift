@@ -39,17 +39,7 @@ enum Chromium {
     /// Waits for Chromium's helpers that this process adopted (as a child subreaper) to exit, and reaps them, so
     /// that no zombie outlives the test run; after 5 s, ends those still running.
     static func reapHelpers() {
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
-        while true {
-            Subreaper.reapAdoptedZombies()
-            let helpers = ProcessCensus.children(of: getpid()).filter { $0.name.hasPrefix("chrom") }
-            if helpers.isEmpty || clock.now >= deadline + .seconds(2) { return }
-            if clock.now >= deadline {
-                for helper in helpers { kill(helper.pid, SIGKILL) }
-            }
-            usleep(20_000)
-        }
+        HeadlessBrowser.reapHelpers()
     }
 
     /// The console messages in a Chromium run's log.

@@ -164,7 +164,18 @@ struct LessonCommandTests {
         #expect(intro.hasPrefix("<!DOCTYPE html>"))
         #expect(intro.contains("<section class=\"cell status-passed\" id=\"cell-hello-lines\">"))
         #expect(intro.contains("<a href=\"index.html\">"))
-        #expect(try read("part-two/more.html").contains("<a href=\"../index.html\">"))
+        let more = try read("part-two/more.html")
+        #expect(more.contains("<a href=\"../index.html\">"))
+        // Each page links the lessons before and after it, in the order rendered, at its top and bottom.
+        let next = "<a class=\"nav-next\" rel=\"next\" href=\"part-two/more.html\">"
+            + "<span class=\"nav-label\">Next →</span><span class=\"nav-title\">More</span></a>"
+        #expect(intro.ranges(of: next).count == 2, "the intro links the next lesson twice")
+        #expect(!intro.contains("rel=\"prev\""))
+        let previous = "<a class=\"nav-previous\" rel=\"prev\" href=\"../intro.html\">"
+            + "<span class=\"nav-label\">← Previous</span><span class=\"nav-title\">Intro</span></a>"
+        #expect(more.ranges(of: previous).count == 2, "the last lesson links the previous one twice")
+        #expect(!more.contains("rel=\"next\""))
+        #expect(more.contains("<a class=\"nav-index\" href=\"../index.html\">All lessons</a>"))
         let index = try read("index.html")
         #expect(index.contains("href=\"intro.html\"") && index.contains("href=\"part-two/more.html\""))
         #expect(index.contains("2 of 2 cells passed"))

@@ -76,6 +76,14 @@ let faultDemos = DemoRegistry([
         sleep(60)
         return 0
     },
+    Demo("tick", summary: "prints `tick N` COUNT times (default 3), 300 ms apart") { arguments in
+        let count = arguments.first.flatMap { Int($0) } ?? 3
+        for index in 1...max(1, count) {
+            if index > 1 { usleep(300_000) }
+            print("tick \(index)")
+        }
+        return 0
+    },
     Demo("exit-with", summary: "exits with the code it is given") { arguments in
         Int32(arguments.first ?? "0") ?? 0
     },

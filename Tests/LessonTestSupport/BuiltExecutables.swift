@@ -16,10 +16,14 @@ public enum BuiltExecutables {
         return runner.removingLastComponent()
     }
 
-    /// `lesson`: the built-in demos.
+    /// `lesson`: the tool, which runs its cells in `lesson-demos` beside it.
     public static var lesson: FilePath { productsFolder.appending("lesson") }
 
-    /// `lesson-fixtures`: the built-in demos plus demos that misbehave on purpose.
+    /// `lesson-demos`: the demo host of this package's course.
+    public static var demoHost: FilePath { productsFolder.appending("lesson-demos") }
+
+    /// `lesson-fixtures`: a `lesson` built with its demos inside (its own demo host): the built-in demos plus demos
+    /// that misbehave on purpose.
     public static var fixtures: FilePath { productsFolder.appending("lesson-fixtures") }
 
     /// The package's root folder (it holds `Lessons/`).

@@ -103,6 +103,10 @@ int lx_robust_mutex_unlock(void *mutex);
 /// when `robust` is non-zero) in a loop in C. Returns the elapsed nanoseconds (CLOCK_MONOTONIC).
 int64_t lx_bench_mutex_pairs(int64_t pairs, int robust);
 
+/// The running executable's GNU build ID (the linker's `--build-id` note): copies up to `capacity` bytes to `out` and
+/// returns how many, or -1 when the executable has none.
+int lx_executable_build_id(unsigned char *out, int capacity);
+
 #endif
 #include "CLinuxSockets.h"
 #include "lx_bench.h"

@@ -24,7 +24,8 @@ extension LessonCommand {
             }
             let progress = CheckProgress(terminal: .standardError, total: total)
             InterruptSignal.install()
-            let runs = LessonBatch(jobs: options.jobs).run(lessons, cellIDs: cellIDs, observer: progress)
+            let runs = LessonBatch(execution: try options.lessons.execution(), jobs: options.jobs)
+                .run(lessons, cellIDs: cellIDs, observer: progress)
             progress.finish()
             // An interrupted run has no output worth writing into the lessons.
             try ExitCode.exitIfInterrupted()

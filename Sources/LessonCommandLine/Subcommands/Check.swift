@@ -14,7 +14,7 @@ extension LessonCommand {
                 diff under the FILE:LINE of the expected line. Exit status 0 only when every cell passed or was \
                 skipped.
 
-                The cache (--cache) is off by default; when on, a cell's result is reused while the lesson binary, \
+                The cache (--cache) is off by default; when on, a cell's result is reused while the demo host's binary, \
                 the cell's demo, arguments and options are unchanged. Its folder defaults to \
                 .build/lesson-cache.
                 """)
@@ -36,11 +36,13 @@ extension LessonCommand {
 
         func run() throws {
             let (lessons, cellIDs) = try options.load()
-            var execution = LessonExecution()
+            var execution = try options.lessons.execution()
             if cache || cacheFolder != nil {
                 let folder = cacheFolder.map { FilePath($0) } ?? ResultCache.defaultFolder
                 do {
-                    execution.cache = try ResultCache(folder: folder, executor: execution.executor)
+                    execution.cache = try ResultCache(
+                        folder: folder, executor: execution.executor,
+                        fingerprint: try options.lessons.host.host().catalog().fingerprint)
                 } catch {
                     Terminal.standardError.write("lesson: cannot use the cache: \(error)\n")
                     throw ExitCode.usageOrLessonError

@@ -49,20 +49,23 @@ extension LessonCommand {
         func run() throws {
             let htmlReport = format == .html ? try makeHTMLReport() : nil
             let loaded = try lessons.loadLessons()
+            let execution = try lessons.execution()
             let destination = try ReportDestination(
                 output: output, lessons: loaded.map(\.file), fileExtension: format == .html ? "html" : nil)
             let progress = ProgressPrinter(terminal: .standardError, verbose: verbose)
             var runs: [LessonRunResult] = []
             InterruptSignal.install()
             do {
-                for (file, lesson) in loaded {
-                    let run = LessonExecution().run(lesson, observer: progress)
+                for (position, (file, lesson)) in loaded.enumerated() {
+                    let run = execution.run(lesson, observer: progress)
                     runs.append(run)
                     // An interrupted lesson's report would be partial: write none, keep the ones already written.
                     if InterruptSignal.received != nil { break }
                     let report: [UInt8]
                     if let htmlReport {
-                        report = htmlReport.render(run, indexHref: destination.indexHref(for: file))
+                        report = htmlReport.render(
+                            run, indexHref: destination.indexHref(for: file),
+                            navigation: navigation(at: position, of: loaded, destination: destination))
                     } else {
                         report = MarkdownReport().render(run)
                     }
@@ -81,6 +84,19 @@ extension LessonCommand {
             }
             progress.printSummary(of: runs)
             if !runs.allSatisfy(\.succeeded) { throw ExitCode.cellFailed }
+        }
+
+        /// The links from the page of the lesson at `position` to the lessons rendered before and after it.
+        private func navigation(
+            at position: Int, of loaded: [(file: LessonFile, lesson: Lesson)], destination: ReportDestination
+        ) -> LessonNavigation {
+            func link(_ index: Int) -> LessonNavigation.Link? {
+                guard loaded.indices.contains(index),
+                    let href = destination.reportHref(for: loaded[index].file, from: loaded[position].file)
+                else { return nil }
+                return LessonNavigation.Link(href: href, title: loaded[index].lesson.title ?? loaded[index].lesson.path)
+            }
+            return LessonNavigation(previous: link(position - 1), next: link(position + 1))
         }
 
         private func makeHTMLReport() throws -> HTMLReport {

@@ -20,12 +20,15 @@ extension LessonCommand {
         @Argument(parsing: .postTerminator, help: "Arguments passed to the demo instead of its args=.")
         var demoArguments: [String] = []
 
+        @OptionGroup var host: DemoHostOptions
+
         func run() throws {
-            let (_, lesson) = try LessonPathOptions.load([path])[0]
+            let (_, lesson) = try LessonPathOptions.load([path], host: host)[0]
+            let execution = LessonExecution(executor: try host.host().executor())
             let selection = try CellSelection.resolve(ids: cellIDs, in: lesson)
             let printer = LiveRunPrinter(terminal: .standardOutput, errors: .standardError)
             InterruptSignal.install()
-            let run = LessonExecution().run(
+            let run = execution.run(
                 lesson, cellIDs: selection, arguments: demoArguments.isEmpty ? nil : demoArguments,
                 observer: printer)
             printer.printSummary(of: [run])

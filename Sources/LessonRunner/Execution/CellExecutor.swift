@@ -4,7 +4,7 @@ import SystemPackage
 import Glibc
 #endif
 
-/// Runs cells, each in a fresh child process: the `lesson` executable re-executed in ``CellMode``.
+/// Runs cells, each in a fresh child process: the demo host executed in `CellMode`.
 ///
 /// The child runs in its own process group with stdin at `/dev/null`; its stdout and stderr are captured on
 /// separate pipes, in arrival order, up to ``outputLimit`` bytes each. Past its timeout the cell's whole process
@@ -16,7 +16,8 @@ import Glibc
 /// Spawning goes through ``ProcessContainer`` rather than swift-subprocess because the runner must find and end
 /// grandchildren (swift-subprocess stops its teardown when the direct child exits).
 public struct CellExecutor: Sendable {
-    /// The executable that holds the demos; it must call `CellMode.runIfRequested(demos:)` first thing.
+    /// The demo host: the executable that holds the demos, which calls ``DemoHost/main(demos:)`` (or
+    /// `LessonTool.main(demos:)`) first thing.
     public var executable: FilePath
     /// How many bytes of each stream are kept; the rest is counted and dropped.
     public var outputLimit: Int
@@ -25,7 +26,7 @@ public struct CellExecutor: Sendable {
     /// Variables added to the child's environment.
     public var environment: [String: String]
 
-    /// A runner for the demos in `executable`, by default the running executable.
+    /// A runner for the demos in `executable`, by default the running executable (a `lesson` built with its demos).
     public init(
         executable: FilePath = CellExecutor.currentExecutable, outputLimit: Int = 1 << 20,
         terminationGrace: Duration = .milliseconds(500), environment: [String: String] = [:]
@@ -53,25 +54,39 @@ public struct CellExecutor: Sendable {
     /// - Returns: The verdict, the output and how the process ended. Not being able to start the process is a
     ///   result with status ``CellStatus/error``, not a thrown error.
     public func run(
-        _ cell: Cell, arguments: [String]? = nil, onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
+        _ cell: Cell, arguments: [String]? = nil, stop: CellStop? = nil,
+        onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
     ) -> CellResult {
         if cell.options.skip { return .skipped(cell) }
         let execution = execute(
             demo: cell.demo, arguments: arguments ?? cell.options.arguments, timeout: cell.options.timeout,
-            onOutput: onOutput)
+            stop: stop, onOutput: onOutput)
         return execution.judged(cellID: cell.id, expectation: cell.options.expectation)
     }
 
     /// Runs a demo in a child process and reports what happened, without judging it.
+    ///
+    /// - Parameter stop: Ends the run early, as a timeout does (the whole tree, SIGTERM then SIGKILL), when fired.
     public func execute(
-        demo: String, arguments: [String], timeout: Duration,
+        demo: String, arguments: [String], timeout: Duration, stop: CellStop? = nil,
+        onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
+    ) -> DemoExecution {
+        execute(
+            configuration(arguments: arguments, environment: [CellMode.demoVariable: demo]), timeout: timeout,
+            stop: stop, onOutput: onOutput)
+    }
+
+    /// Runs the executable as `configuration` says, capturing its stdout and stderr, and ends its whole process
+    /// tree by `timeout` at the latest.
+    func execute(
+        _ configuration: SpawnConfiguration, timeout: Duration, stop: CellStop? = nil,
         onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
     ) -> DemoExecution {
         let clock = ContinuousClock()
         let start = clock.now
         let container: ProcessContainer
         do {
-            container = try ProcessContainer.spawn(configuration(demo: demo, arguments: arguments))
+            container = try ProcessContainer.spawn(configuration)
         } catch {
             return DemoExecution(
                 output: CapturedOutput(), termination: nil, timedOut: false, timeout: timeout,
@@ -87,7 +102,7 @@ public struct CellExecutor: Sendable {
         let deadline = start + timeout
         let ending = pump.pump(
             until: deadline, exitDescriptor: container.root.exitDescriptor,
-            interruptDescriptor: InterruptSignal.descriptor, clock: clock)
+            interruptDescriptor: InterruptSignal.descriptor, stopDescriptor: stop?.descriptor, clock: clock)
         // End the tree: on timeout everything, after an exit whatever the cell left behind. Pipe buffers keep
         // what the processes wrote before they died; the drain below reads it.
         var termination: TerminationStatus?
@@ -106,13 +121,15 @@ public struct CellExecutor: Sendable {
             output: pump.output, termination: termination, timedOut: ending == .deadline, timeout: timeout,
             duration: clock.now - start, strayProcessesEnded: strays, launchFailure: nil,
             processID: container.root.id.rawValue,
-            interruption: ending == .interrupted ? InterruptSignal.received : nil)
+            interruption: ending == .interrupted ? InterruptSignal.received : nil, stopped: ending == .stopped)
     }
 
-    private func configuration(demo: String, arguments: [String]) -> SpawnConfiguration {
+    /// How the executable is started: in a process group of its own, stdin at `/dev/null`, stdout and stderr on
+    /// pipes, with `environment` and the executor's own variables added.
+    func configuration(arguments: [String], environment added: [String: String]) -> SpawnConfiguration {
         var configuration = SpawnConfiguration(executable: executable, arguments: arguments)
         configuration.argument0 = executable.lastComponent?.string ?? "lesson"
-        configuration.environment[CellMode.demoVariable] = demo
+        configuration.environment.merge(added) { _, new in new }
         configuration.environment[CellMode.parentVariable] = String(getpid())
         // The crash backtracer adds ~20 ms before a crashed child exits; a lesson shows the runtime's message.
         if configuration.environment["SWIFT_BACKTRACE"] == nil {

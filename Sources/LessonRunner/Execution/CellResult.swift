@@ -13,6 +13,8 @@ public enum CellStatus: String, Hashable, Sendable, CaseIterable, CustomStringCo
     case timedOut = "timed out"
     /// The lesson marks the cell `skip`.
     case skipped
+    /// Someone stopped the run (Stop on a live page) and its process tree was ended.
+    case stopped
 
     /// Whether the status counts as a success for the exit code of `lesson`.
     public var isSuccess: Bool { self == .passed || self == .skipped }

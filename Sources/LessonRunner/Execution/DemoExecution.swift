@@ -20,6 +20,8 @@ public struct DemoExecution: Sendable {
     public var processID: Int32?
     /// The signal that interrupted the runner while the cell ran (see ``InterruptSignal``), if one did.
     public var interruption: Signal?
+    /// Whether a ``CellStop`` ended the run.
+    public var stopped: Bool = false
 
     /// The verdict for a cell that expects `expectation`.
     public func judged(cellID: String, expectation: ExitExpectation) -> CellResult {
@@ -32,6 +34,9 @@ public struct DemoExecution: Sendable {
         } else if let interruption {
             result.status = .error
             result.detail = "interrupted by \(interruption.name); the cell's processes were stopped"
+        } else if stopped {
+            result.status = .stopped
+            result.detail = "stopped after \(DurationFormat.short(duration)); the cell's processes were ended"
         } else if timedOut {
             if expectation == .timeout {
                 result.detail = "stopped at its \(DurationFormat.short(timeout)) timeout, as expected"

@@ -36,6 +36,8 @@ struct OutputPump {
         case deadline
         /// The interrupt descriptor became readable.
         case interrupted
+        /// The stop descriptor became readable.
+        case stopped
     }
 
     /// Pumps until every stream has closed (with no exit descriptor to watch), `deadline` passes,
@@ -43,7 +45,7 @@ struct OutputPump {
     @discardableResult
     mutating func pump(
         until deadline: ContinuousClock.Instant, exitDescriptor: FileDescriptor?, interruptDescriptor: Int32? = nil,
-        clock: ContinuousClock
+        stopDescriptor: Int32? = nil, clock: ContinuousClock
     ) -> Ending {
         while true {
             if streams.isEmpty && exitDescriptor == nil { return .drained }
@@ -60,6 +62,10 @@ struct OutputPump {
             if let interruptDescriptor {
                 descriptors.append(pollfd(fd: interruptDescriptor, events: Int16(POLLIN), revents: 0))
             }
+            let stopIndex = descriptors.count
+            if let stopDescriptor {
+                descriptors.append(pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0))
+            }
             let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -75,6 +81,7 @@ struct OutputPump {
                 streams.remove(at: index)
             }
             if interruptDescriptor != nil, descriptors[interruptIndex].revents != 0 { return .interrupted }
+            if stopDescriptor != nil, descriptors[stopIndex].revents != 0 { return .stopped }
             if exitDescriptor != nil, descriptors[exitIndex].revents != 0 { return .exited }
             // Past the deadline one pass is all a stream that keeps writing gets.
             if remaining <= .zero { return .deadline }

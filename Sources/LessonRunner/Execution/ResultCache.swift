@@ -1,4 +1,4 @@
-import Crypto
+import Digests
 import Multiprocessing
 import SystemPackage
 #if canImport(Glibc)
@@ -18,7 +18,8 @@ import Glibc
 public struct ResultCache: Sendable {
     /// The folder that holds the entries.
     public var folder: FilePath
-    /// The SHA-256 of the executable that runs the cells, in hex.
+    /// What identifies the executable that runs the cells: its build ID (`build-id:HEX`) when the demo host
+    /// reported one, else the SHA-256 of its bytes in hex.
     public var executableHash: String
     /// The code identity of a demo, by name, or "" when the executable's hash covers it (today, every demo).
     public var demoIdentity: @Sendable (_ demo: String) -> String
@@ -28,24 +29,30 @@ public struct ResultCache: Sendable {
     /// The default folder, under the current directory: `.build/lesson-cache`.
     public static let defaultFolder: FilePath = ".build/lesson-cache"
 
-    /// A cache in `folder` (created when missing) for cells run by `executor`.
+    /// A cache in `folder` (created when missing) for cells run by `executor`, whose executable has the build ID
+    /// `fingerprint` (from its ``DemoCatalog``; "" to hash the file instead).
     ///
     /// - Throws: ``FileWriteError`` when the folder cannot be created, or the executable cannot be read.
     public init(
-        folder: FilePath, executor: CellExecutor, demoIdentity: @escaping @Sendable (String) -> String = { _ in "" }
+        folder: FilePath, executor: CellExecutor, fingerprint: String = "",
+        demoIdentity: @escaping @Sendable (String) -> String = { _ in "" }
     ) throws(FileWriteError) {
         try Self.createFolders(folder)
         self.folder = folder
-        guard let hash = Self.sha256(ofFileAt: executor.executable) else {
+        if !fingerprint.isEmpty {
+            executableHash = "build-id:" + fingerprint
+        } else if let hash = Self.sha256(ofFileAt: executor.executable) {
+            executableHash = hash
+        } else {
             throw FileWriteError(path: executor.executable, errno: Errno(rawValue: errno))
         }
-        executableHash = hash
         self.demoIdentity = demoIdentity
         executorIdentity = "limit=\(executor.outputLimit) grace=\(executor.terminationGrace) env="
             + executor.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}")
     }
 
-    /// The key of a cell: a hex SHA-256.
+    /// The key of a cell: a hex SHA-256, or "" (under which nothing is read or stored, so the cell runs) when
+    /// OpenSSL cannot compute one (no SHA-256 in its configured providers, or no memory).
     public func key(for cell: Cell) -> String {
         var parts = [
             "lesson-cache-1", executableHash, executorIdentity, cell.demo, demoIdentity(cell.demo),
@@ -53,41 +60,40 @@ public struct ResultCache: Sendable {
             "args=\(cell.options.arguments.count)",
         ]
         parts += cell.options.arguments
-        var hasher = SHA256()
+        guard var hasher = try? SHA256() else { return "" }
         for part in parts {
             // Length-prefixed, so that no two different lists of parts hash the same bytes.
-            hasher.update(data: Array("\(part.utf8.count):".utf8) + Array(part.utf8))
+            hasher.update(Array("\(part.utf8.count):".utf8) + Array(part.utf8))
         }
-        return Self.hex(hasher.finalize())
+        return (try? hasher.finalize()).map { SHA256.hex($0) } ?? ""
     }
 
     /// The execution stored under `key`, or nil when there is none (or it cannot be read).
     public func execution(for key: String) -> DemoExecution? {
-        guard let bytes = try? LessonFileReader.read(path: folder.appending(key).string) else { return nil }
+        guard !key.isEmpty, let bytes = try? LessonFileReader.read(path: folder.appending(key).string) else {
+            return nil
+        }
         return CacheEntry.decode(bytes)
     }
 
     /// Stores an execution under `key`, atomically; a failure to write only means the next run reruns the cell.
     public func store(_ execution: DemoExecution, for key: String) {
+        guard !key.isEmpty else { return }
         try? AtomicFile.write(CacheEntry.encode(execution), to: folder.appending(key))
     }
 
+    /// The hex SHA-256 of a file's bytes; nil when it cannot be read (`errno` says why) or hashed.
     static func sha256(ofFileAt path: FilePath) -> String? {
+        guard var hasher = try? SHA256() else { return nil }
         guard let descriptor = try? FileDescriptor.open(path, .readOnly, options: [.closeOnExec]) else { return nil }
         defer { try? descriptor.close() }
-        var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             guard let count = try? chunk.withUnsafeMutableBytes({ try descriptor.read(into: $0) }) else { return nil }
             if count == 0 { break }
-            hasher.update(data: chunk[..<count])
+            hasher.update(chunk[..<count])
         }
-        return hex(hasher.finalize())
-    }
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef")
-        return String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+        return (try? hasher.finalize()).map { SHA256.hex($0) }
     }
 
     private static func createFolders(_ path: FilePath) throws(FileWriteError) {

@@ -22,7 +22,7 @@ struct CellAttributes {
     var diagnostics: [LessonDiagnostic] = []
 
     /// Checks `attributes` of a cell whose info string stands on `line` of `file`.
-    init(_ attributes: [InfoStringTokenizer.Attribute], line: Int, file: String, demos: DemoRegistry) {
+    init(_ attributes: [InfoStringTokenizer.Attribute], line: Int, file: String, demos: DemoCatalog) {
         demoColumn = attributes.first { $0.key == "demo" }?.column ?? 1
         var seen: [String: Int] = [:]
         for attribute in attributes {
@@ -53,7 +53,7 @@ struct CellAttributes {
 
     /// Applies one known attribute; returns the message when its value is wrong.
     private mutating func apply(
-        _ attribute: InfoStringTokenizer.Attribute, file: String, line: Int, demos: DemoRegistry
+        _ attribute: InfoStringTokenizer.Attribute, file: String, line: Int, demos: DemoCatalog
     ) -> String? {
         let value = attribute.value ?? ""
         switch attribute.key {
@@ -145,7 +145,7 @@ struct CellAttributes {
         return .failure(Message(text: "invalid expect value `\(value)`: \(forms)"))
     }
 
-    private static func unknownDemoMessage(_ name: String, demos: DemoRegistry) -> String {
+    private static func unknownDemoMessage(_ name: String, demos: DemoCatalog) -> String {
         let names = demos.demos.map(\.name)
         if let near = EditDistance.closest(to: name, in: names) {
             return "unknown demo `\(name)`; did you mean `\(near)`?"

@@ -22,11 +22,11 @@ struct CellCollector {
 
     let locator: FencedBlockLocator
     let file: String
-    let demos: DemoRegistry
+    let demos: DemoCatalog
     private var drafts: [Draft] = []
     private var diagnostics: [LessonDiagnostic] = []
 
-    init(locator: FencedBlockLocator, file: String, demos: DemoRegistry) {
+    init(locator: FencedBlockLocator, file: String, demos: DemoCatalog) {
         self.locator = locator
         self.file = file
         self.demos = demos

@@ -1,15 +1,15 @@
 import SystemPackage
 
 /// Reads a whole file with plain system calls.
-enum LessonFileReader {
+public enum LessonFileReader {
     /// Why a file could not be read, in words that fit after "cannot read FILE: ".
-    struct Failure: Error, Sendable {
+    public struct Failure: Error, Sendable {
         /// The system's description, starting lowercase: "no such file or directory".
-        var reason: String
+        public var reason: String
     }
 
     /// The bytes of the file at `path`.
-    static func read(path: String) throws(Failure) -> [UInt8] {
+    public static func read(path: String) throws(Failure) -> [UInt8] {
         do {
             let descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
             return try descriptor.closeAfter {

@@ -16,12 +16,17 @@
 /// parser checks the whole file in one pass and throws every error it finds together, each with its line and
 /// byte column, as ``LessonError``.
 public struct LessonParser: Sendable {
-    /// The demos cells may name.
-    public var demos: DemoRegistry
+    /// The demos cells may name, with their sources.
+    public var demos: DemoCatalog
+
+    /// A parser that accepts the demos of a catalog (a demo host's).
+    public init(demos: DemoCatalog) {
+        self.demos = demos
+    }
 
     /// A parser that accepts the demos in `demos`.
     public init(demos: DemoRegistry) {
-        self.demos = demos
+        self.init(demos: demos.catalog)
     }
 
     /// Parses a lesson.

@@ -15,8 +15,12 @@
 /// - `cells`: each cell's `id`, `anchor`, `demo`, `status`, `statusClass` and `duration`.
 /// - `summary`: `passed`, `failed` (failed, error or timed out), `skipped`, `total`, `hasFailed`,
 ///   `hasSkipped`, `succeeded`, `duration`, `counts` (`status`, `statusClass` and `count` of each status present),
-///   `swiftVersion`, `machine` and `date`.
+///   `swiftVersion`, `machine` and `date`; when some cells have no result (a live page), `total` counts every cell
+///   and `notRun` (with `hasNotRun`) those without one.
 /// - `indexHref`: a link back to the index page, when there is one.
+/// - `previous`, `next`: the lessons before and after this one (``LessonNavigation``), each with `href` and
+///   `title`, when there is one; `hasNavigation` says whether there is any of these three links.
+/// - `live`: on a live page only (``LivePage``), its `lessonKey`, `scriptHref` and `eventsHref`.
 /// - `generator`: `LessonRunner`.
 public struct HTMLReport: Sendable {
     /// The page layout.
@@ -46,13 +50,48 @@ public struct HTMLReport: Sendable {
 
     /// Renders the page for a lesson run.
     ///
-    /// - Parameter indexHref: A link to the index page of the lessons rendered with this one, if any.
-    public func render(_ run: LessonRunResult, indexHref: String? = nil) -> [UInt8] {
-        Array(template.render(values(for: run, indexHref: indexHref)).utf8)
+    /// - Parameters:
+    ///   - indexHref: A link to the index page of the lessons rendered with this one, if any.
+    ///   - navigation: Links to the lessons before and after this one.
+    ///   - live: Makes the page a live page (see ``LivePage``): a cell without a result in `run` shows the lesson's
+    ///     expected blocks as not yet run. Without it the page is the static report.
+    public func render(
+        _ run: LessonRunResult, indexHref: String? = nil, navigation: LessonNavigation = LessonNavigation(),
+        live: LivePage? = nil
+    ) -> [UInt8] {
+        Array(template.render(values(for: run, indexHref: indexHref, navigation: navigation, live: live)).utf8)
+    }
+
+    /// The section of one cell of a live page, exactly as the page shows it (without the line break after it):
+    /// what the server sends when the cell's run finishes.
+    ///
+    /// - Parameters:
+    ///   - cell: A cell of the lesson.
+    ///   - result: The cell's result, or nil when it has not run in this server.
+    ///   - live: The page the section is part of.
+    public func cellSection(for cell: Cell, result: CellResult?, live: LivePage) -> String {
+        cellSection(for: cell, state: LivePage.CellState(result), live: live)
+    }
+
+    /// The section of one cell of a live page in `state`, exactly as the page shows it (without the line break
+    /// after it); a queued or running cell's badge says so, and its output area is an empty `pre.live-output`.
+    public func cellSection(for cell: Cell, state: LivePage.CellState, live: LivePage) -> String {
+        var html = cellHTML(cell, state: state, live: live)
+        if html.hasSuffix("\n") { html.removeLast() }
+        return html
+    }
+
+    private func cellHTML(_ cell: Cell, state: LivePage.CellState, live: LivePage?) -> String {
+        var diffs: [OutputDiff] = []
+        if case .finished(let result) = state { diffs = self.diffs(cell, result) }
+        return CellHTML.html(for: cell, state: state, diffs: diffs, live: live)
     }
 
     /// The values the template receives.
-    func values(for run: LessonRunResult, indexHref: String?) -> [String: Any] {
+    func values(
+        for run: LessonRunResult, indexHref: String?, navigation: LessonNavigation = LessonNavigation(),
+        live: LivePage? = nil
+    ) -> [String: Any] {
         let lesson = run.lesson
         let marker = Self.markerPrefix(avoiding: lesson.source)
         var edits: [SourceEdit] = []
@@ -74,13 +113,21 @@ public struct HTMLReport: Sendable {
             ["level": heading.headingLevel ?? 1, "id": id, "text": heading.plainText]
         }
         let cellsHTML = lesson.cells.map { cell in
-            let result = run.result(for: cell.id)
-            return CellHTML.html(for: cell, result: result, diffs: result.map { diffs(cell, $0) } ?? [])
+            cellHTML(cell, state: LivePage.CellState(run.result(for: cell.id)), live: live)
         }
         let content = Self.replacingPlaceholders(
             in: CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs),
             marker: marker, with: cellsHTML)
 
+        var summary = Self.summary(of: [run], environment: environment)
+        // A live page before every cell has run: count the lesson's cells, not only the results.
+        let ran = Set(run.results.map(\.cellID))
+        let notRun = lesson.cells.filter { !ran.contains($0.id) }.count
+        if notRun > 0 {
+            summary["total"] = lesson.cells.count
+            summary["notRun"] = notRun
+            summary["hasNotRun"] = true
+        }
         var values: [String: Any] = [
             "title": lesson.title ?? lesson.path,
             "path": lesson.path,
@@ -95,10 +142,15 @@ public struct HTMLReport: Sendable {
                     "duration": result.map { DurationFormat.short($0.duration) } ?? "",
                 ]
             },
-            "summary": Self.summary(of: [run], environment: environment),
+            "summary": summary,
             "generator": "LessonRunner",
         ]
         if let indexHref { values["indexHref"] = indexHref }
+        values.merge(navigation.values) { _, new in new }
+        values["hasNavigation"] = indexHref != nil || navigation.previous != nil || navigation.next != nil
+        if let live {
+            values["live"] = ["lessonKey": live.lessonKey, "scriptHref": live.scriptHref, "eventsHref": live.eventsHref]
+        }
         return values
     }
 

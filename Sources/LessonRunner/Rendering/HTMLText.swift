@@ -1,7 +1,7 @@
 /// Text placed into HTML: element content and attribute values.
-enum HTMLText {
+public enum HTMLText {
     /// Escapes `&`, `<`, `>`, `"` and `'`, so the text shows as written in content and in quoted attributes.
-    static func escaped(_ text: some StringProtocol) -> String {
+    public static func escaped(_ text: some StringProtocol) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -41,7 +41,7 @@ public struct JUnitReport: Sendable {
             let diffs = result.mismatches.map(\.description).joined(separator: "\n")
             body = "      <failure type=\"output mismatch\" message=\"\(message)\">"
                 + XMLText.escaped(diffs) + "</failure>\n"
-        case .error, .timedOut:
+        case .error, .timedOut, .stopped:
             body = "      <error type=\"\(result.status)\" message=\"\(message)\">"
                 + XMLText.escaped(result.detail ?? result.status.rawValue) + "</error>\n"
         }

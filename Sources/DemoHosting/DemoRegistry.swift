@@ -1,8 +1,9 @@
 import Multiprocessing
 
-/// The demos a `lesson` executable knows, by name.
+/// The demos a demo host holds, by name.
 ///
-/// A package builds its own `lesson` by passing its registry to `LessonTool.main(demos:)`.
+/// A package builds its demo host by passing its registry to ``DemoHost/main(demos:)``, or a `lesson` with the
+/// demos inside by passing it to `LessonTool.main(demos:)`.
 public struct DemoRegistry: Sendable {
     // An array searched by name, not a dictionary: a cell's child builds the registry at every start, and a
     // dictionary of demos costs ~0.15 ms of runtime metadata work there, while tens of names are searched in ns.
@@ -48,13 +49,5 @@ public struct DemoRegistry: Sendable {
         for demo in other.entries { merged.add(demo) }
         merged.sources = sources.merging(other.sources)
         return merged
-    }
-
-    /// The shown part of `demo`'s source, or nil when its file is not embedded.
-    ///
-    /// - Throws: ``DemoSourceError`` when the file's anchors do not make sense.
-    public func source(of demo: Demo) throws(DemoSourceError) -> DemoSource? {
-        guard let file = sources[demo.fileID] else { return nil }
-        return try DemoSource(file: file)
     }
 }

@@ -3,15 +3,14 @@ import Multiprocessing
 import Glibc
 #endif
 
-/// The child side of running a cell: the `lesson` executable re-executed with the cell's demo named in its
-/// environment.
+/// The child side of running a cell: the demo host executed with the cell's demo named in its environment.
 ///
 /// The runner starts the child with ``demoVariable`` set to the demo's name and the demo's arguments as the
-/// process arguments. `LessonTool.main(demos:)` calls ``runIfRequested(demos:)`` before it parses a command line,
-/// so a child never reaches the command-line interface. Both variables are removed from the environment before
+/// process arguments. ``DemoHost/main(demos:)`` (and `LessonTool.main(demos:)`) call ``runIfRequested(demos:)``
+/// first thing, so a child never reaches anything else. Both variables are removed from the environment before
 /// the demo runs, so a demo that starts the same executable again does not run itself once more.
 public enum CellMode {
-    /// Names the demo to run. Set by ``CellExecutor`` only.
+    /// Names the demo to run. Set by the runner (`CellExecutor`) only.
     public static let demoVariable = "LESSONRUNNER_CELL"
     /// The runner's process id, so the child can die with it.
     public static let parentVariable = "LESSONRUNNER_PARENT"
@@ -30,7 +29,7 @@ public enum CellMode {
         StandardStreams.lineBufferOutput()
 
         guard let demo = demos[demoName] else {
-            StandardStreams.writeError("lesson: no demo named '\(demoName)' is registered in this executable\n")
+            StandardStreams.writeError("lesson: no demo named '\(demoName)' is registered in this demo host\n")
             exit(127)
         }
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -9,15 +9,18 @@ public struct Demo: Sendable {
     public var name: String
     /// One line for `lesson demos` and reports.
     public var summary: String
-    /// The registered functions the demo runs in ``Multiprocessing/Process``es. `LessonTool.main(demos:)`
+    /// The registered functions the demo runs in ``Multiprocessing/Process``es. ``DemoHost/main(demos:)``
     /// registers every demo's functions with ``Multiprocessing/bootstrap(_:)`` before anything else, so that the
-    /// `lesson` executable, re-run as a child, finds them.
+    /// demo host, re-run as a child, finds them.
     public var functions: [RegisteredFunction]
     /// The demo's body. It runs in the child, never in the `lesson` process itself.
     public var body: @Sendable (_ arguments: [String]) throws -> Int32
     /// The `#fileID` of the file that declares the demo (`Demos/PoolMap.swift`): where its source is found in the
     /// registry's ``DemoSourceFiles``.
     public var fileID: String
+    /// The demo's parameters as a command line's help shows them, for a demo that takes any; computed only when
+    /// a catalog of the demos is asked for, never when a cell starts.
+    public var usage: (@Sendable () -> String)?
 
     /// A demo named `name`.
     ///
@@ -26,11 +29,13 @@ public struct Demo: Sendable {
     ///   - summary: One line for `lesson demos`.
     ///   - functions: The registered functions the body starts processes with (none by default).
     ///   - fileID: The file that declares the demo; leave the default.
+    ///   - usage: The demo's parameters as help text; a demo with `Options` gets it from them.
     ///   - body: Receives the cell's arguments and returns the exit code.
     public init(
         _ name: String, summary: String, functions: [RegisteredFunction] = [], fileID: String = #fileID,
-        body: @escaping @Sendable (_ arguments: [String]) throws -> Int32
+        usage: (@Sendable () -> String)? = nil, body: @escaping @Sendable (_ arguments: [String]) throws -> Int32
     ) {
+        self.usage = usage
         self.name = name
         self.summary = summary
         self.functions = functions

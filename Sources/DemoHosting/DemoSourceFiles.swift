@@ -1,5 +1,5 @@
 /// One Swift file of a demo module, embedded at build time.
-public struct DemoSourceFile: Sendable, Hashable {
+public struct DemoSourceFile: Sendable, Hashable, Codable {
     /// `MODULE/FILE.swift`, as `#fileID` names it where a ``Demo`` is declared.
     public var fileID: String
     /// The file's path relative to its package, for diagnostics: `Sources/Demos/PoolMap.swift`.
@@ -7,6 +7,7 @@ public struct DemoSourceFile: Sendable, Hashable {
     /// The file's text as it was compiled.
     public var text: String
 
+    /// The file `fileID` (`MODULE/FILE.swift`) at `path` (relative to its package), holding `text`.
     public init(fileID: String, path: String, text: String) {
         self.fileID = fileID
         self.path = path
@@ -23,6 +24,7 @@ public struct DemoSourceFiles: Sendable {
     // An array, not a dictionary: a cell's child builds the registry at every start and never looks a file up.
     private var files: [DemoSourceFile]
 
+    /// These files.
     public init(_ files: [DemoSourceFile] = []) {
         self.files = files
     }

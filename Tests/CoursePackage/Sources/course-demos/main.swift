@@ -1,0 +1,4 @@
+import CourseDemos
+import DemoHosting
+
+DemoHost.main(demos: .course)

@@ -1,0 +1,264 @@
+import Foundation
+import LessonTestSupport
+import Multiprocessing
+import SystemPackage
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lesson serve` over real HTTP on 127.0.0.1: the built executable, as a teacher starts it.
+@Suite("lesson serve", .serialized)
+struct CourseServerTests {
+    /// Waits until the events a stream received contain one for which `match` holds, and returns them all.
+    func waitForEvent(
+        _ stream: HTTPTestClient.Connection, timeout: Duration = .seconds(20),
+        _ match: @escaping (String, [String: Any]) -> Bool
+    ) -> [(name: String, data: [String: Any])] {
+        stream.read(timeout: timeout) { bytes in
+            serverEvents(in: bytes).contains { match($0.name, $0.data) }
+        }
+        return serverEvents(in: stream.received)
+    }
+
+    func run(_ client: HTTPTestClient, cell: String, args: String? = nil) throws -> HTTPTestClient.Response {
+        let argsJSON = args.map { "\"\($0)\"" } ?? "null"
+        return try client.post("/api/run", json: #"{"lesson": "live.md", "cell": "\#(cell)", "args": \#(argsJSON)}"#)
+    }
+
+    /// Runs the `stubborn` cell and returns the lesson's event stream and the pid of the grandchild it started,
+    /// which ignores SIGTERM.
+    func startStubborn(_ serve: ServeProcess) throws -> (HTTPTestClient.Connection, Int32) {
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "stubborn").status == 202)
+        let started = waitForEvent(events) { name, data in
+            name == "output" && (data["text"] as? String)?.contains("grandchild ") == true
+        }
+        let text = started.compactMap { $0.data["text"] as? String }.joined()
+        let grandchild = try #require(Int32(text.split(separator: " ").last?.split(separator: "\n").first ?? ""))
+        return (events, grandchild)
+    }
+
+    @Test func aPageNeedsTheTokenWhichIsExchangedForACookie() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let anonymous = HTTPTestClient(port: serve.port)
+        #expect(try anonymous.request("GET", "/").status == 403)
+        #expect(try anonymous.request("GET", "/lessons/live.md").status == 403)
+        #expect(try anonymous.request("GET", "/live.js").status == 403, "no route is exempt")
+        #expect(try anonymous.request("GET", "/?token=0123").status == 403, "a wrong token")
+        let exchange = try anonymous.request("GET", "/lessons/live.md?token=\(serve.token)")
+        #expect(exchange.status == 303)
+        #expect(exchange.header("Location") == "/lessons/live.md")
+        #expect(exchange.header("Set-Cookie") == "lessonrunner-token=\(serve.token); Path=/; HttpOnly; SameSite=Strict")
+        let page = try serve.client.request("GET", "/lessons/live.md")
+        #expect(page.status == 200)
+        #expect(page.body.contains("<button type=\"button\" class=\"cell-run\""))
+        #expect(page.header("Content-Security-Policy")?.contains("script-src 'self'") == true)
+        #expect(page.header("Access-Control-Allow-Origin") == nil)
+        #expect(try serve.interrupt() == .exited(130))
+    }
+
+    @Test func aForeignHostOrACrossSiteOriginIsRefused() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let client = serve.client
+        #expect(try client.request("GET", "/", host: "evil.example:\(serve.port)").status == 403, "DNS rebinding")
+        #expect(try client.request("GET", "/", host: "127.0.0.1:1").status == 403, "another port")
+        #expect(try client.request("GET", "/", host: "localhost:\(serve.port)").status == 200)
+        let crossSite = try client.post(
+            "/api/run", json: #"{"lesson": "live.md", "cell": "tick"}"#, origin: "http://evil.example")
+        #expect(crossSite.status == 403)
+        #expect(crossSite.body.contains("cross-origin"))
+        let noOrigin = try client.request(
+            "POST", "/api/run", headers: ["Content-Type": "application/json"],
+            body: #"{"lesson": "live.md", "cell": "tick"}"#)
+        #expect(noOrigin.status == 403)
+        let form = try client.request(
+            "POST", "/api/run", headers: ["Origin": "http://127.0.0.1:\(serve.port)",
+                                          "Content-Type": "application/x-www-form-urlencoded"],
+            body: "lesson=live.md&cell=tick")
+        #expect(form.status == 415, "a form post, which a page on another site could send, is not JSON")
+        #expect(!serve.readPrinted().contains("live.md › tick"), "none of them ran the cell")
+        _ = try serve.interrupt()
+    }
+
+    @Test func aRunStreamsItsOutputBeforeTheCellEndsAndEndsWithTheVerdict() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        events.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        let accepted = try run(serve.client, cell: "tick")
+        #expect(accepted.status == 202)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let early = waitForEvent(events) { name, data in name == "output" && (data["text"] as? String)?.contains("tick 1") == true }
+        let firstOutput = clock.now - start
+        #expect(!early.contains { $0.name == "finished" }, "tick 1 arrives while the cell still runs")
+        #expect(firstOutput < .milliseconds(550), "the first chunk came after \(firstOutput); the cell takes 600 ms")
+        let all = waitForEvent(events) { name, _ in name == "finished" }
+        let names = all.map(\.name)
+        #expect(names.first == "state" && names.contains("output"))
+        let finished = try #require(all.last { $0.name == "finished" })
+        #expect(finished.data["status"] as? String == "passed")
+        #expect((finished.data["html"] as? String)?.contains("class=\"badge status-passed\"") == true)
+        let page = try serve.client.request("GET", "/lessons/live.md")
+        #expect(page.body.contains("tick 3"), "the finished run is part of the page from now on")
+        #expect(serve.readPrinted(timeout: .seconds(1)).contains("live.md › tick: passed"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func stopEndsTheCellsWholeTreeIncludingAGrandchildThatIgnoresSIGTERM() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let (events, grandchild) = try startStubborn(serve)
+        #expect(ProcessCensus.exists(grandchild))
+        #expect(try run(serve.client, cell: "stubborn").status == 409, "a running cell is not started twice")
+        let stop = try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#)
+        #expect(stop.status == 202)
+        let ended = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "finished" }
+        #expect(ended.last { $0.name == "finished" }?.data["status"] as? String == "stopped")
+        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "the stubborn grandchild is gone too")
+        #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#).status == 409)
+        _ = try serve.interrupt()
+    }
+
+    @Test func aFloodIsCappedAndThePageSaysWhatWasCut() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "flood").status == 202)
+        let all = waitForEvent(events, timeout: .seconds(30)) { name, _ in name == "finished" }
+        let shown = all.filter { $0.name == "output" }.compactMap { ($0.data["text"] as? String)?.utf8.count }.reduce(0, +)
+        #expect(shown == 1 << 20, "exactly the 1 MiB cap of 4 MiB printed")
+        #expect(all.contains { $0.name == "cut" && ($0.data["message"] as? String)?.contains("stdout cut after 1") == true })
+        let html = all.last { $0.name == "finished" }?.data["html"] as? String ?? ""
+        #expect(html.contains("stdout cut after 1"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func aSecondPageSeesTheRunningCellsOutputSoFarAndGoesOn() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let first = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "tick").status == 202)
+        _ = waitForEvent(first) { name, data in name == "output" && (data["text"] as? String)?.contains("tick 1") == true }
+        let second = try serve.client.openEvents(lesson: "live.md")
+        let attached = waitForEvent(second, timeout: .seconds(5)) { name, data in
+            name == "output" && (data["text"] as? String)?.contains("tick 1") == true
+        }
+        #expect(attached.first?.name == "state", "the state first, then the output so far")
+        #expect(!attached.contains { $0.name == "finished" })
+        let finished = waitForEvent(second) { name, _ in name == "finished" }
+        let text = finished.compactMap { $0.data["text"] as? String }.joined()
+        #expect(text == "tick 1\ntick 2\ntick 3\n", "every line once, in order")
+        _ = try serve.interrupt()
+    }
+
+    @Test func anEditReloadsThePagesAndABrokenLessonShowsItsErrorsUntilFixed() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        events.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        try course.write("live.md", CourseFolder.live.replacing("# Live", with: "# Live, edited"))
+        #expect(!waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "reload" }.isEmpty)
+        #expect(try serve.client.request("GET", "/lessons/live.md").body.contains("Live, edited"))
+
+        let again = try serve.client.openEvents(lesson: "live.md")
+        again.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        try course.write("live.md", "# Broken\n\n```swift demo=no-such-demo\n```\n")
+        #expect(!waitForEvent(again, timeout: .seconds(5)) { name, _ in name == "reload" }.isEmpty)
+        let broken = try serve.client.request("GET", "/lessons/live.md")
+        #expect(broken.status == 200)
+        #expect(broken.body.contains("live.md:3:10: error: unknown demo `no-such-demo`"))
+        #expect(try serve.client.request("GET", "/").body.contains("Lessons that do not load"))
+        let refused = try run(serve.client, cell: "tick")
+        #expect(refused.status == 409)
+
+        try course.write("added.md", "# Added\n\n```swift demo=echo-args\n```\n")
+        let index = try serve.client.openEvents(lesson: nil)
+        index.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        try course.write("second.md", "# Second\n")
+        #expect(!waitForEvent(index, timeout: .seconds(5)) { name, _ in name == "reload" }.isEmpty)
+        #expect(try serve.client.request("GET", "/").body.contains("/lessons/second.md"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func onlyTheServedLessonsCanBeReached() throws {
+        let outside = try TemporaryFolder()
+        let secret = outside.path.appending("secret.md")
+        let course = try CourseFolder()
+        try CourseFolder.writeFile(secret, "# Secret\n")
+        #expect(symlink(secret.string, course.path.appending("escape.md").string) == 0)
+        let serve = try ServeProcess(paths: [course.path.string])
+        for path in ["/lessons/../secret.md", "/lessons/%2e%2e/secret.md", "/lessons/escape.md", "/lessons/" + secret.string,
+                     "/lessons/live.md/..", "/etc/passwd"] {
+            let response = try serve.client.request("GET", path)
+            #expect(response.status == 404, "\(path): \(response.status)")
+            #expect(!response.body.contains("Secret"))
+        }
+        #expect(!(try serve.client.request("GET", "/").body.contains("escape")), "a link out of the folder is not served")
+        let unknown = try serve.client.post("/api/run", json: #"{"lesson": "../secret.md", "cell": "x"}"#)
+        #expect(unknown.status == 404)
+        _ = try serve.interrupt()
+    }
+
+    @Test func controlCEndsEveryRunningCellsTreeAndLeavesNothingBehind() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let (events, grandchild) = try startStubborn(serve)
+        let server = serve.child.id.rawValue
+        #expect(try serve.interrupt() == .exited(130))
+        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty)
+        #expect(ProcessCensus.children(of: server).isEmpty)
+        #expect(events.isClosedByPeer(timeout: .seconds(2)), "the event stream is closed")
+    }
+
+    @Test func nothingACellPrintsBecomesMarkupOnThePage() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "markup").status == 202)
+        let all = waitForEvent(events) { name, _ in name == "finished" }
+        let html = all.last { $0.name == "finished" }?.data["html"] as? String ?? ""
+        #expect(html.contains("&lt;script&gt;alert("))
+        #expect(!html.contains("<script>"))
+        let page = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(!page.contains("<script>alert"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func argumentsFromThePageAreSplitAsArgsIsAndBadOnesAreRefused() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "echo-args", args: "'a b' c").status == 202)
+        let all = waitForEvent(events) { name, _ in name == "finished" }
+        #expect(all.compactMap { $0.data["text"] as? String }.joined() == "[a b]\n[c]\n")
+        let bad = try run(serve.client, cell: "echo-args", args: "'open")
+        #expect(bad.status == 400)
+        #expect(bad.body.contains("never closed"))
+        let long = try run(serve.client, cell: "echo-args", args: String(repeating: "x", count: 5000))
+        #expect(long.status == 400)
+        _ = try serve.interrupt()
+    }
+
+    @Test func aPortInUseIsAClearErrorThatNamesIt() throws {
+        let course = try CourseFolder()
+        let first = try ServeProcess(paths: [course.path.string])
+        let second = try CommandRun.run(
+            BuiltExecutables.lesson,
+            ["serve", "--port", String(first.port), "--demos", BuiltExecutables.fixtures.string, course.path.string])
+        #expect(second.exitCode == 2)
+        #expect(second.standardError.contains("port \(first.port) on 127.0.0.1 is in use"))
+        _ = try first.interrupt()
+    }
+}
+
+extension CourseFolder {
+    static func writeFile(_ path: FilePath, _ text: String) throws {
+        let descriptor = try FileDescriptor.open(
+            path, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: FilePermissions(rawValue: 0o644))
+        try descriptor.closeAfter { _ = try descriptor.writeAll(Array(text.utf8)) }
+    }
+}
