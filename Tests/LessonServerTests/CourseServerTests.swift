@@ -184,6 +184,32 @@ struct CourseServerTests {
         _ = try serve.interrupt()
     }
 
+    @Test func aRebuiltDemoHostIsNoticedAndThePagesReload() throws {
+        let course = try CourseFolder()
+        let hostFolder = try TemporaryFolder()
+        let host = hostFolder.path.appending("demos")
+        let bytes = try TemporaryFile.read(BuiltExecutables.fixtures.string)
+        func install() throws {
+            // As a linker writes its output: a new file renamed over the old one.
+            let fresh = hostFolder.path.appending("demos.new")
+            let descriptor = try FileDescriptor.open(
+                fresh, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: FilePermissions(rawValue: 0o755))
+            try descriptor.closeAfter { _ = try descriptor.writeAll(bytes) }
+            #expect(rename(fresh.string, host.string) == 0)
+        }
+        try install()
+        let serve = try ServeProcess(paths: [course.path.string], host: host)
+        let events = try serve.client.openEvents(lesson: "live.md")
+        events.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        try install()
+        #expect(!waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "reload" }.isEmpty)
+        let after = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "tick").status == 202)
+        let finished = waitForEvent(after) { name, _ in name == "finished" }
+        #expect(finished.last { $0.name == "finished" }?.data["status"] as? String == "passed", "the new host runs the cell")
+        _ = try serve.interrupt()
+    }
+
     @Test func onlyTheServedLessonsCanBeReached() throws {
         let outside = try TemporaryFolder()
         let secret = outside.path.appending("secret.md")

@@ -73,8 +73,7 @@ struct LivePageBrowserTests {
 
     @Test func runAllRunsEveryCellOfTheCourseLessonAndTheyPass() throws {
         let serve = try ServeProcess(
-            paths: ["Lessons"], extra: ["--demos", BuiltExecutables.demoHost.string],
-            in: BuiltExecutables.packageRoot)
+            paths: ["Lessons"], host: BuiltExecutables.demoHost, in: BuiltExecutables.packageRoot)
         let browser = try HeadlessBrowser.launch(windowSize: (width: 1100, height: 900))
         defer { try? browser.close() }
         try browser.navigate(to: "http://127.0.0.1:\(serve.port)/lessons/01-multiprocessing.md?token=\(serve.token)")

@@ -77,10 +77,12 @@ final class ServeProcess {
     private var outputClosed = false
     private(set) var printed = ""
 
-    init(paths: [String], extra: [String] = [], in directory: FilePath? = nil) throws {
+    init(
+        paths: [String], extra: [String] = [], host: FilePath = BuiltExecutables.fixtures, in directory: FilePath? = nil
+    ) throws {
         var configuration = SpawnConfiguration(
             executable: BuiltExecutables.lesson,
-            arguments: ["serve", "--port", "0", "--demos", BuiltExecutables.fixtures.string] + extra + paths)
+            arguments: ["serve", "--port", "0", "--demos", host.string] + extra + paths)
         configuration.standardOutput = .pipe
         configuration.standardError = .inherit
         configuration.workingDirectory = directory
