@@ -59,6 +59,25 @@ struct CourseServerTests {
         #expect(try serve.interrupt() == .exited(130))
     }
 
+    @Test func itListensOnLoopbackOnlyByDefault() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        // /proc/net/tcp lists listening sockets (state 0A) as HEXADDR:HEXPORT; 0100007F is 127.0.0.1.
+        let table = String(decoding: try TemporaryFile.read("/proc/net/tcp"), as: UTF8.self)
+        let hexPort = String(serve.port, radix: 16, uppercase: true)
+        let portSuffix = ":" + String(repeating: "0", count: 4 - hexPort.count) + hexPort
+        var listening: [String] = []
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[3] == "0A", fields[1].hasSuffix(portSuffix) else { continue }
+            listening.append(String(fields[1].prefix(8)))
+        }
+        #expect(listening == ["0100007F"], "listening on \(listening)")
+        let table6 = String(decoding: (try? TemporaryFile.read("/proc/net/tcp6")) ?? [], as: UTF8.self)
+        #expect(!table6.contains(portSuffix + " "), "nothing on IPv6")
+        _ = try serve.interrupt()
+    }
+
     @Test func aForeignHostOrACrossSiteOriginIsRefused() throws {
         let course = try CourseFolder()
         let serve = try ServeProcess(paths: [course.path.string])
