@@ -69,14 +69,6 @@ public enum DemoHost {
                 exit(1)
             }
         }
-        StandardStreams.flush()
-        var offset = 0
-        while offset < reply.count {
-            let written = reply[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { exit(1) }
-            offset += written
-        }
-        exit(0)
+        exit(StandardStreams.writeOutput(bytes: reply) ? 0 : 1)
     }
 }

@@ -29,9 +29,6 @@ final class CourseLibrary: Sendable {
     struct Changes: Sendable, Equatable {
         /// Lessons whose file changed, appeared or went away.
         var keys: Set<String> = []
-        /// Whether the list of lessons changed.
-        var listChanged = false
-        var isEmpty: Bool { keys.isEmpty && !listChanged }
     }
 
     let paths: [String]
@@ -89,12 +86,7 @@ final class CourseLibrary: Sendable {
             entries.append(Entry(key: key, file: file, source: source, outcome: outcome))
             changes.keys.insert(key)
         }
-        let oldKeys = old.map(\.key)
-        let newKeys = entries.map(\.key)
-        if oldKeys != newKeys {
-            changes.listChanged = true
-            changes.keys.formUnion(Set(oldKeys).symmetricDifference(newKeys))
-        }
+        changes.keys.formUnion(Set(old.map(\.key)).symmetricDifference(entries.map(\.key)))
         state.withLock { $0 = entries }
         return changes
     }

@@ -26,11 +26,15 @@ struct CoursePages: Sendable {
         _ lesson: Lesson, key: String, results: [String: CellResult], catalog: DemoCatalog,
         navigation: LessonNavigation
     ) -> [UInt8] {
+        report.render(
+            Self.run(of: lesson, results: results), indexHref: "/", navigation: navigation,
+            live: livePage(for: key, catalog: catalog))
+    }
+
+    /// A lesson with the results of the runs this server finished, by cell id, as the renderer takes it.
+    static func run(of lesson: Lesson, results: [String: CellResult]) -> LessonRunResult {
         let shown = lesson.cells.compactMap { results[$0.id] }
-        let duration = shown.reduce(Duration.zero) { $0 + $1.duration }
-        return report.render(
-            LessonRunResult(lesson: lesson, results: shown, duration: duration), indexHref: "/",
-            navigation: navigation, live: livePage(for: key, catalog: catalog))
+        return LessonRunResult(lesson: lesson, results: shown, duration: shown.reduce(.zero) { $0 + $1.duration })
     }
 
     /// A finished cell's section, as its page shows it.

@@ -5,6 +5,7 @@ import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import LessonRunner
+import Multiprocessing
 import Synchronization
 
 /// `lesson serve`: the course as live pages. Serves the lessons under the configured paths, runs their cells in
@@ -30,7 +31,7 @@ public final class CourseServer: Sendable {
         func withLock<Result>(_ body: (inout DemoCatalog) -> Result) -> Result { value.withLock { body(&$0) } }
     }
 
-    /// A server for `configuration`; nothing is bound or loaded until ``run(printing:)``.
+    /// A server for `configuration`; nothing is bound or loaded until ``run(ready:until:)``.
     public init(configuration: ServeConfiguration) throws(DemoHostError) {
         self.configuration = configuration
         library = CourseLibrary(paths: configuration.paths)
@@ -45,17 +46,8 @@ public final class CourseServer: Sendable {
                 section: { key, cell, result in
                     pages.cellSection(cell, result: result, key: key, catalog: catalogBox.withLock { $0 })
                 },
-                log: { line in
-                    // A plain write: a reader that went away must not stop the server (FileHandle traps on EPIPE).
-                    let bytes = Array((line + "\n").utf8)
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                        if written < 0 && errno == EINTR { continue }
-                        guard written > 0 else { break }
-                        offset += written
-                    }
-                }))
+                // A plain write: a reader that went away must not stop the server (FileHandle traps on EPIPE).
+                log: { line in StandardStreams.writeOutput(line + "\n") }))
     }
 
     /// The port the server listens on, once it does.
@@ -177,8 +169,8 @@ public final class CourseServer: Sendable {
             board.broadcast(.reload, lessonKey: nil)
             return
         }
+        // The index hears every lesson's reload, so a lesson that appeared or went away reloads it too.
         for key in changes.keys { board.broadcast(.reload, lessonKey: key) }
-        if changes.listChanged { board.broadcast(.reload, lessonKey: "") }
     }
 
     // MARK: Routes
@@ -222,10 +214,7 @@ public final class CourseServer: Sendable {
         for entry in library.entries {
             switch entry.outcome {
             case .loaded(let lesson):
-                let results = board.results(lessonKey: entry.key)
-                let shown = lesson.cells.compactMap { results[$0.id] }
-                loaded.append((entry.key, LessonRunResult(
-                    lesson: lesson, results: shown, duration: shown.reduce(.zero) { $0 + $1.duration })))
+                loaded.append((entry.key, CoursePages.run(of: lesson, results: board.results(lessonKey: entry.key))))
             case .broken(let diagnostics):
                 broken.append((entry.key, diagnostics.count))
             }

@@ -31,16 +31,29 @@ public enum StandardStreams {
         writeAll(STDOUT_FILENO, text)
     }
 
-    private static func writeAll(_ descriptor: Int32, _ text: String) {
+    /// Writes `bytes` to stdout at once, after flushing what `print` buffered; false when not all of them could be
+    /// written (stdout closed or broken).
+    @discardableResult
+    public static func writeOutput(bytes: [UInt8]) -> Bool {
+        flush()
+        return bytes.withUnsafeBufferPointer { writeAll(STDOUT_FILENO, $0) }
+    }
+
+    @discardableResult
+    private static func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
+        return text.withUTF8 { writeAll(descriptor, $0) }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, base + offset, buffer.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return false }
+            offset += written
         }
+        return true
     }
 }

@@ -46,10 +46,9 @@ public final class DemoHostExecutable: Sendable {
     /// The catalog, and whether it was read anew because the file changed (false the first time).
     public func current() throws(DemoHostError) -> (catalog: DemoCatalog, changed: Bool) {
         let identity = FileIdentity(path)
-        if let known = loaded.withLock({ $0 }), known.identity == identity {
-            return (known.catalog, false)
-        }
-        let hadOne = loaded.withLock { $0 != nil }
+        let known = loaded.withLock { $0 }
+        if let known, known.identity == identity { return (known.catalog, false) }
+        let hadOne = known != nil
         let catalog = try Self.query(path, timeout: queryTimeout)
         // The identity from before the query: a rebuild that lands during it is seen at the next call.
         if let identity { loaded.withLock { $0 = Loaded(catalog: catalog, identity: identity) } }
