@@ -14,6 +14,11 @@ public enum CellMode {
     public static let demoVariable = "LESSONRUNNER_CELL"
     /// The runner's process id, so the child can die with it.
     public static let parentVariable = "LESSONRUNNER_PARENT"
+    /// The descriptor on which a cell that is the first process of its PID namespace reports what its exit
+    /// status cannot say: the leftover processes it ended, and the signal that ended it (see `NamespaceRoot`).
+    public static let reportVariable = "LESSONRUNNER_REPORT"
+    /// How many milliseconds leftover processes get between `SIGTERM` and `SIGKILL`.
+    public static let graceVariable = "LESSONRUNNER_GRACE_MS"
 
     /// Runs the requested demo and exits when this process is a cell's child; returns at once otherwise.
     ///
@@ -23,9 +28,16 @@ public enum CellMode {
     public static func runIfRequested(demos: DemoRegistry) {
         guard let demoName = environmentValue(demoVariable) else { return }
         let parent = environmentValue(parentVariable).flatMap { Int32($0) }
-        unsetenv(demoVariable)
-        unsetenv(parentVariable)
-        ParentDeath.deliver(.kill, expectedParent: parent)
+        let report = environmentValue(reportVariable).flatMap { Int32($0) }
+        let grace = environmentValue(graceVariable).flatMap { Int($0) } ?? 500
+        for name in [demoVariable, parentVariable, reportVariable, graceVariable] { unsetenv(name) }
+        if NamespaceRoot.isFirstProcess {
+            // Started in a namespace of its own, which dies with the runner (the spawn set the parent-death signal).
+            NamespaceRoot.takeOver(reportDescriptor: report, graceMilliseconds: grace)
+        } else {
+            if let report { close(report) }
+            ParentDeath.deliver(.kill, expectedParent: parent)
+        }
         StandardStreams.lineBufferOutput()
 
         guard let demo = demos[demoName] else {

@@ -10,9 +10,12 @@ public struct Demo: Sendable {
     /// One line for `lesson demos` and reports.
     public var summary: String
     /// The registered functions the demo runs in ``Multiprocessing/Process``es. ``DemoHost/main(demos:)``
-    /// registers every demo's functions with ``Multiprocessing/bootstrap(_:)`` before anything else, so that the
-    /// demo host, re-run as a child, finds them.
-    public var functions: [RegisteredFunction]
+    /// registers every demo's functions before anything else, so that the demo host, re-run as a child, finds
+    /// them; each demo's list is built only when one of its names is looked up (a cell of another demo never
+    /// builds it).
+    public var functions: [RegisteredFunction] { makeFunctions() }
+    /// Builds ``functions``: building a function instantiates its types' metadata, which costs a child's start.
+    let makeFunctions: @Sendable () -> [RegisteredFunction]
     /// The demo's body. It runs in the child, never in the `lesson` process itself.
     public var body: @Sendable (_ arguments: [String]) throws -> Int32
     /// The `#fileID` of the file that declares the demo (`Demos/PoolMap.swift`): where its source is found in the
@@ -27,18 +30,20 @@ public struct Demo: Sendable {
     /// - Parameters:
     ///   - name: The name cells use in `demo=NAME`.
     ///   - summary: One line for `lesson demos`.
-    ///   - functions: The registered functions the body starts processes with (none by default).
+    ///   - functions: The registered functions the body starts processes with (none by default); evaluated only
+    ///     when a child looks one of them up.
     ///   - fileID: The file that declares the demo; leave the default.
     ///   - usage: The demo's parameters as help text; a demo with `Options` gets it from them.
     ///   - body: Receives the cell's arguments and returns the exit code.
     public init(
-        _ name: String, summary: String, functions: [RegisteredFunction] = [], fileID: String = #fileID,
+        _ name: String, summary: String,
+        functions: @autoclosure @escaping @Sendable () -> [RegisteredFunction] = [], fileID: String = #fileID,
         usage: (@Sendable () -> String)? = nil, body: @escaping @Sendable (_ arguments: [String]) throws -> Int32
     ) {
         self.usage = usage
         self.name = name
         self.summary = summary
-        self.functions = functions
+        self.makeFunctions = functions
         self.fileID = fileID
         self.body = body
     }
@@ -48,10 +53,11 @@ extension Demo {
     /// A demo that takes no arguments and runs `main`: it exits with 0, or with 1 and the error on stderr when
     /// `main` throws.
     public init(
-        _ name: String, summary: String, functions: [RegisteredFunction] = [], fileID: String = #fileID,
+        _ name: String, summary: String,
+        functions: @autoclosure @escaping @Sendable () -> [RegisteredFunction] = [], fileID: String = #fileID,
         main: @escaping @Sendable () throws -> Void
     ) {
-        self.init(name, summary: summary, functions: functions, fileID: fileID) { _ in
+        self.init(name, summary: summary, functions: functions(), fileID: fileID) { _ in
             try main()
             return 0
         }

@@ -27,11 +27,12 @@ extension Demo {
     ///   - fileID: The file that declares the demo; leave the default.
     ///   - main: Runs with the parsed options; an error it throws is printed to stderr and the child exits with 1.
     public init<Options: ParsableArguments>(
-        _ name: String, summary: String, functions: [RegisteredFunction] = [], fileID: String = #fileID,
+        _ name: String, summary: String,
+        functions: @autoclosure @escaping @Sendable () -> [RegisteredFunction] = [], fileID: String = #fileID,
         main: @escaping @Sendable (Options) throws -> Void
     ) {
         self.init(
-            name, summary: summary, functions: functions, fileID: fileID,
+            name, summary: summary, functions: functions(), fileID: fileID,
             usage: { Options.helpMessage(includeHidden: false, columns: 100) }
         ) { arguments in
             try main(DemoParameters.parse(Options.self, arguments))

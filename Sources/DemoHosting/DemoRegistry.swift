@@ -40,8 +40,13 @@ public struct DemoRegistry: Sendable {
     /// All demos, sorted by name.
     public var demos: [Demo] { entries.sorted { $0.name < $1.name } }
 
-    /// Every demo's registered functions, for ``Multiprocessing/bootstrap(_:)``.
+    /// Every demo's registered functions, built now, for ``Multiprocessing/bootstrap(_:)``.
     public var functions: [RegisteredFunction] { entries.flatMap(\.functions) }
+
+    /// Registers every demo's functions with `Multiprocessing`, each demo's built only when a look-up needs it.
+    func registerFunctionsLazily() {
+        for demo in entries { FunctionRegistry.registerLazily(demo.makeFunctions) }
+    }
 
     /// This registry with `other`'s demos and sources added; `other` wins where names clash.
     public func merging(_ other: DemoRegistry) -> DemoRegistry {

@@ -8,8 +8,11 @@ public enum SigtermIgnoringProcess {
     /// Forks the process and returns its pid once it ignores SIGTERM (so a SIGTERM sent right after cannot catch
     /// it before it is ready), or nil when `fork` fails.
     ///
-    /// - Parameter newSession: Whether the process calls `setsid` first, leaving its parent's process group.
-    public static func start(newSession: Bool = false) -> pid_t? {
+    /// - Parameters:
+    ///   - newSession: Whether the process calls `setsid` first, leaving its parent's process group.
+    ///   - doubleFork: Whether the process forks once more and exits, as a daemon does, so that the process that
+    ///     stays is an orphan (the returned pid is then the one that exited).
+    public static func start(newSession: Bool = false, doubleFork: Bool = false) -> pid_t? {
         var ready: [Int32] = [-1, -1]
         guard pipe(&ready) == 0 else { return nil }
         StandardStreams.flush()
@@ -18,6 +21,7 @@ public enum SigtermIgnoringProcess {
             // In the new process: only async-signal-safe calls from here on.
             close(ready[0])
             if newSession { setsid() }
+            if doubleFork, fork() != 0 { _exit(0) }  // The orphan goes on; its parent leaves.
             signal(SIGTERM, SIG_IGN)
             var byte: UInt8 = 1
             _ = write(ready[1], &byte, 1)

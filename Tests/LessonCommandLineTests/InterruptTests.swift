@@ -16,6 +16,9 @@ struct InterruptTests {
         configuration.workingDirectory = LessonCommandTests.fixtures
         configuration.standardOutput = .pipe
         configuration.environment["NO_COLOR"] = "1"
+        let tag = ProcessCensus.newTag()
+        configuration.environment[ProcessCensus.tagVariable] = tag
+        defer { ProcessCensus.killTagged(tag) }
         let lesson = try ChildProcess.spawn(configuration)
         let output = try #require(lesson.takeStandardOutput())
         defer { try? output.close() }
@@ -28,8 +31,8 @@ struct InterruptTests {
             if count == 0 { break }
             text += String(decoding: buffer[..<count], as: UTF8.self)
         }
-        let grandchild = try #require(
-            text.split(separator: "\n").first { $0.hasPrefix("grandchild ") }.flatMap { Int32($0.dropFirst(11)) })
+        let cellProcesses = ProcessCensus.tagged(tag, excluding: [lesson.id.rawValue])
+        #expect(cellProcesses.count == 2, "the cell and its grandchild run: \(cellProcesses)")
         try lesson.send(signal)
 
         while true {
@@ -41,6 +44,7 @@ struct InterruptTests {
         #expect(status == .exited(128 + signal.rawValue))
         #expect(text.contains("✗ error: interrupted by \(signal.name); the cell's processes were stopped"))
         #expect(!text.contains("Hello from a child process!"), "the run stops after the interrupted cell")
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "grandchild \(grandchild) outlived the run")
+        let left = ProcessCensus.waitUntilNoneTagged(tag)
+        #expect(left.isEmpty, "processes \(left) outlived the run")
     }
 }

@@ -25,6 +25,12 @@ let square = ProcessFunction("fixtures.square") { (number: Int) -> Int in
     return number * number
 }
 
+/// A pool task that never ends on its own: the `pool-wait` demo keeps its workers busy until the cell is ended.
+let waitForever = ProcessFunction("fixtures.wait-forever") { (seconds: Int) -> Int in
+    sleep(UInt32(seconds))
+    return seconds
+}
+
 let faultDemos = DemoRegistry([
     Demo("process-square", summary: "squares a number in a child Process", functions: [square.registration]) {
         arguments in
@@ -65,9 +71,13 @@ let faultDemos = DemoRegistry([
         writeAll(2, Array("still running after closing stdout\n".utf8))
         return 0
     },
-    Demo("grandchild", summary: "starts a grandchild that ignores SIGTERM and prints its pid; --setsid, --exit") {
-        arguments in
-        guard let grandchild = SigtermIgnoringProcess.start(newSession: arguments.contains("--setsid")) else {
+    Demo(
+        "grandchild",
+        summary: "starts a grandchild that ignores SIGTERM and prints its pid; --setsid, --double-fork, --exit"
+    ) { arguments in
+        guard let grandchild = SigtermIgnoringProcess.start(
+            newSession: arguments.contains("--setsid"), doubleFork: arguments.contains("--double-fork"))
+        else {
             return 1
         }
         print("grandchild \(grandchild)")
@@ -82,6 +92,30 @@ let faultDemos = DemoRegistry([
             if index > 1 { usleep(300_000) }
             print("tick \(index)")
         }
+        return 0
+    },
+    Demo("pool-wait", summary: "a Pool of 2 workers busy for 60 s", functions: [waitForever.registration]) { _ in
+        try withPool(processes: 2) { pool in
+            let pending = try pool.mapAsync(waitForever, [60, 60])
+            print("pool started")
+            StandardStreams.flush()
+            _ = try pending.get()
+        }
+        return 0
+    },
+    Demo("whoami", summary: "prints its process id and how many processes its /proc shows") { _ in
+        var count = 0
+        if let folder = opendir("/proc") {
+            while let entry = readdir(folder) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if Int32(name) != nil { count += 1 }
+            }
+            closedir(folder)
+        }
+        print("pid \(getpid())")
+        print("processes \(count)")
         return 0
     },
     Demo("exit-with", summary: "exits with the code it is given") { arguments in

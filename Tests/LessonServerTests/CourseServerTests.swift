@@ -28,15 +28,16 @@ struct CourseServerTests {
 
     /// Runs the `stubborn` cell and returns the lesson's event stream and the pid of the grandchild it started,
     /// which ignores SIGTERM.
-    func startStubborn(_ serve: ServeProcess) throws -> (HTTPTestClient.Connection, Int32) {
+    /// Runs the `stubborn` cell and waits until its grandchild runs; returns the page's event stream and the
+    /// cell's processes (the cell's own and the grandchild, found by the server's test tag).
+    func startStubborn(_ serve: ServeProcess) throws -> (HTTPTestClient.Connection, [Int32]) {
         let events = try serve.client.openEvents(lesson: "live.md")
         #expect(try run(serve.client, cell: "stubborn").status == 202)
-        let started = waitForEvent(events) { name, data in
+        _ = waitForEvent(events) { name, data in
             name == "output" && (data["text"] as? String)?.contains("grandchild ") == true
         }
-        let text = started.compactMap { $0.data["text"] as? String }.joined()
-        let grandchild = try #require(Int32(text.split(separator: " ").last?.split(separator: "\n").first ?? ""))
-        return (events, grandchild)
+        let processes = ProcessCensus.tagged(serve.tag, excluding: [serve.child.id.rawValue])
+        return (events, processes)
     }
 
     @Test func aPageNeedsTheTokenWhichIsExchangedForACookie() throws {
@@ -130,14 +131,16 @@ struct CourseServerTests {
     @Test func stopEndsTheCellsWholeTreeIncludingAGrandchildThatIgnoresSIGTERM() throws {
         let course = try CourseFolder()
         let serve = try ServeProcess(paths: [course.path.string])
-        let (events, grandchild) = try startStubborn(serve)
-        #expect(ProcessCensus.exists(grandchild))
+        let (events, processes) = try startStubborn(serve)
+        #expect(processes.count == 2, "the cell and its grandchild run: \(processes)")
         #expect(try run(serve.client, cell: "stubborn").status == 409, "a running cell is not started twice")
         let stop = try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#)
         #expect(stop.status == 202)
         let ended = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "finished" }
         #expect(ended.last { $0.name == "finished" }?.data["status"] as? String == "stopped")
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "the stubborn grandchild is gone too")
+        #expect(
+            ProcessCensus.waitUntilNoneTagged(serve.tag, excluding: [serve.child.id.rawValue]).isEmpty,
+            "the stubborn grandchild is gone too")
         #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#).status == 409)
         _ = try serve.interrupt()
     }
@@ -251,11 +254,25 @@ struct CourseServerTests {
     @Test func controlCEndsEveryRunningCellsTreeAndLeavesNothingBehind() throws {
         let course = try CourseFolder()
         let serve = try ServeProcess(paths: [course.path.string])
-        let (events, grandchild) = try startStubborn(serve)
+        let (events, processes) = try startStubborn(serve)
+        #expect(processes.count == 2, "the cell and its grandchild run: \(processes)")
         let server = serve.child.id.rawValue
         #expect(try serve.interrupt() == .exited(130))
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty)
+        #expect(ProcessCensus.waitUntilNoneTagged(serve.tag).isEmpty)
         #expect(ProcessCensus.children(of: server).isEmpty)
+        #expect(events.isClosedByPeer(timeout: .seconds(2)), "the event stream is closed")
+    }
+
+    @Test func aKilledServerLeavesNothingOfItsRunningCellsBehind() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        defer { ProcessCensus.killTagged(serve.tag) }
+        let (events, processes) = try startStubborn(serve)
+        #expect(processes.count == 2, "the cell and its grandchild run: \(processes)")
+        try serve.child.send(.kill)
+        _ = try serve.child.wait()
+        let left = ProcessCensus.waitUntilNoneTagged(serve.tag, timeout: .seconds(1))
+        #expect(left.isEmpty, "processes \(left) outlived the killed server by 1 s")
         #expect(events.isClosedByPeer(timeout: .seconds(2)), "the event stream is closed")
     }
 

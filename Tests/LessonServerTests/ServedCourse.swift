@@ -71,6 +71,8 @@ final class ServeProcess {
     let child: ChildProcess
     let port: Int
     let token: String
+    /// The ``ProcessCensus/tagVariable`` of the server and everything it starts.
+    let tag = ProcessCensus.newTag()
     private let output: FileDescriptor
     /// Whether `output` was closed: a descriptor is closed exactly once, or the second close could take another
     /// test's descriptor of the same number.
@@ -87,6 +89,7 @@ final class ServeProcess {
         configuration.standardError = .inherit
         configuration.workingDirectory = directory
         configuration.processGroup = .newGroup
+        configuration.environment[ProcessCensus.tagVariable] = tag
         child = try ChildProcess.spawn(configuration)
         let output = child.takeStandardOutput()!
         self.output = output

@@ -97,6 +97,14 @@ public final class TemporaryFolder {
         Self.remove(path.string)
     }
 
+    /// Writes `text` to the file `name` in the folder, replacing it.
+    public func write(_ name: String, _ text: String) throws {
+        let file = try FileDescriptor.open(
+            path.appending(name), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        defer { try? file.close() }
+        _ = try file.writeAll(Array(text.utf8))
+    }
+
     private static func remove(_ path: String) {
         if let handle = opendir(path) {
             while let entry = readdir(handle) {

@@ -49,7 +49,58 @@ public enum ProcessCensus {
         }
     }
 
+    /// The environment variable tests put in the environment of what they start (a `lesson` process, a
+    /// `CellExecutor`'s cells), which every descendant inherits: the processes a test started can be found by it
+    /// wherever they went, even inside a cell's PID namespace, whose ids mean nothing out here.
+    public static let tagVariable = "LESSON_TEST_TAG"
+
+    /// A new tag for ``tagVariable``.
+    public static func newTag() -> String {
+        "t\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    }
+
+    /// The living processes (zombies excluded) whose environment holds `LESSON_TEST_TAG=tag`, except `excluded`.
+    public static func tagged(_ tag: String, excluding excluded: Set<Int32> = []) -> [Int32] {
+        guard let folder = opendir("/proc") else { return [] }
+        defer { closedir(folder) }
+        let entry = Array("\(tagVariable)=\(tag)".utf8)
+        var found: [Int32] = []
+        while let item = readdir(folder) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let pid = Int32(name), !excluded.contains(pid), let state = state(of: pid), state != "Z",
+                let environment = readBytes("/proc/\(pid)/environ")
+            else { continue }
+            if environment.split(separator: 0).contains(where: { $0.elementsEqual(entry) }) { found.append(pid) }
+        }
+        return found
+    }
+
+    /// Waits up to `timeout` until no living process carries `tag` (see ``tagged(_:excluding:)``); returns those
+    /// still there.
+    public static func waitUntilNoneTagged(
+        _ tag: String, excluding excluded: Set<Int32> = [], timeout: Duration = .seconds(2)
+    ) -> [Int32] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            let left = tagged(tag, excluding: excluded)
+            if left.isEmpty || clock.now >= deadline { return left }
+            usleep(5_000)
+        }
+    }
+
+    /// Kills every process that carries `tag`: the clean-up of a test that expected them gone and found them.
+    public static func killTagged(_ tag: String, excluding excluded: Set<Int32> = []) {
+        for pid in tagged(tag, excluding: excluded) { kill(pid, SIGKILL) }
+    }
+
     private static func read(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func readBytes(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -60,6 +111,6 @@ public enum ProcessCensus {
             if count <= 0 { break }
             bytes += buffer[..<count]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

@@ -43,6 +43,51 @@ int lx_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int 
 /// posix_spawn_file_actions_addchdir_np (glibc 2.29).
 int lx_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// What ``lx_spawn_contained`` starts: a program, its descriptors and its process group, as posix_spawn's
+/// configuration says them.
+typedef struct {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /// dup2(mapping_sources[i], mapping_targets[i]) in this order.
+    const int *mapping_sources;
+    const int *mapping_targets;
+    int mapping_count;
+    /// Descriptors opened on /dev/null (0 read-only, others write-only).
+    const int *null_targets;
+    int null_count;
+    /// Every descriptor from here up is closed.
+    int first_closed;
+    /// NULL keeps the current directory.
+    const char *working_directory;
+    /// 0 keeps the group, 1 a new group (setpgid), 2 a new session (setsid).
+    int process_group;
+    /// Also a new user namespace mapping only `user_id` and `group_id`, for a caller without CAP_SYS_ADMIN.
+    int new_user_namespace;
+    unsigned user_id;
+    unsigned group_id;
+} lx_contained_spawn;
+
+/// Where lx_spawn_contained failed.
+enum {
+    LX_CONTAINED_STEP_CLONE = 1,      // clone refused the namespaces (or could not create the process)
+    LX_CONTAINED_STEP_USER_MAP = 2,   // writing the user namespace's maps
+    LX_CONTAINED_STEP_MOUNT_PROC = 3, // mounting the namespace's /proc
+    LX_CONTAINED_STEP_SETUP = 4,      // descriptors, process group, parent-death signal
+    LX_CONTAINED_STEP_EXEC = 5,       // chdir or execve
+};
+
+/// Starts `request` as process 1 of a new PID namespace, in a new mount namespace with its own /proc (and a new
+/// user namespace if asked), with SIGKILL as its parent-death signal: when it exits or is killed, the kernel kills
+/// every process of its namespace. Returns 0 and the pid and a pidfd (close-on-exec), or an errno and the step
+/// that failed (`failed_step`); a child that failed was reaped.
+int lx_spawn_contained(const lx_contained_spawn *request, pid_t *pid, int *pidfd, int *failed_step);
+
+/// For process 1 of a PID namespace, which ignores the signals it has no handler for: on SIGTERM, SIGINT or SIGHUP,
+/// writes "signal N\n" to `report_fd` (if not negative), sends the signal to every other process of the namespace,
+/// and exits with 128 + N.
+int lx_end_on_termination_signals_as_first_process(int report_fd);
+
 /// fflush(stdout) and fflush(stderr): Swift 6 cannot name the C globals `stdout` and `stderr` safely.
 int lx_flush_standard_streams(void);
 /// setvbuf(stdout, NULL, _IOLBF, 0): line-buffered stdout.

@@ -13,8 +13,15 @@ import Glibc
 /// cell when the runner gets SIGINT or SIGTERM after ``InterruptSignal/install()``. A run never leaves a process or
 /// a zombie behind.
 ///
+/// Each cell's process is the first process of a PID namespace of its own that dies with the runner
+/// (``ProcessContainer/Containment/pidNamespace``): when the cell's process ends, or the runner is killed by
+/// anything, even `SIGKILL`, the kernel kills every process the cell started. Where the kernel refuses
+/// namespaces, or `LESSON_CONTAINMENT=process-table` asks for it, cells fall back to a `/proc` scan that works
+/// only while the runner lives, and the runner says so once on stderr (``ContainmentNotice``).
+///
 /// Spawning goes through ``ProcessContainer`` rather than swift-subprocess because the runner must find and end
-/// grandchildren (swift-subprocess stops its teardown when the direct child exits).
+/// grandchildren (swift-subprocess stops its teardown when the direct child exits) and start the cell in a
+/// namespace.
 public struct CellExecutor: Sendable {
     /// The demo host: the executable that holds the demos, which calls ``DemoHost/main(demos:)`` (or
     /// `LessonTool.main(demos:)`) first thing.
@@ -25,6 +32,9 @@ public struct CellExecutor: Sendable {
     public var terminationGrace: Duration
     /// Variables added to the child's environment.
     public var environment: [String: String]
+    /// How a cell's processes are held together; by default a PID namespace unless `LESSON_CONTAINMENT` says
+    /// `process-table`.
+    public var containment: ProcessContainer.Containment
 
     /// A runner for the demos in `executable`, by default the running executable (a `lesson` built with its demos).
     public init(
@@ -35,6 +45,7 @@ public struct CellExecutor: Sendable {
         self.outputLimit = outputLimit
         self.terminationGrace = terminationGrace
         self.environment = environment
+        self.containment = ContainmentNotice.requested
     }
 
     /// The running executable's path, from `/proc/self/exe`.
@@ -84,9 +95,24 @@ public struct CellExecutor: Sendable {
     ) -> DemoExecution {
         let clock = ContinuousClock()
         let start = clock.now
+        var configuration = configuration
+        // What the cell's process reports when it is the first of its namespace (see `CellMode`).
+        let report = try? FileDescriptor.pipe()
+        if let report {
+            configuration.inheritedDescriptors.append(report.writeEnd)
+            configuration.environment[CellMode.reportVariable] =
+                String(2 + configuration.inheritedDescriptors.count)
+        }
+        defer { try? report?.readEnd.close() }
         let container: ProcessContainer
         do {
-            container = try ProcessContainer.spawn(configuration)
+            defer { try? report?.writeEnd.close() }
+            container = try ProcessContainer.spawn(configuration, containment: containment)
+            // A cell without the namespace it was meant to have, or any cell when LESSON_CONTAINMENT asked for it.
+            if container.containment == .processTable
+                && (containment == .pidNamespace || ContainmentNotice.requested == .processTable) {
+                ContainmentNotice.noteFallback()
+            }
         } catch {
             return DemoExecution(
                 output: CapturedOutput(), termination: nil, timedOut: false, timeout: timeout,
@@ -116,6 +142,13 @@ public struct CellExecutor: Sendable {
         }
         // Every writer is gone now, so the pipes reach end of file; the bound covers a descriptor that escaped.
         pump.pump(until: clock.now + .milliseconds(250), exitDescriptor: nil, clock: clock)
+        if container.containment == .pidNamespace, let report {
+            let reported = CellReport.read(report.readEnd)
+            strays += reported.strays
+            if let signal = reported.signal, termination == .exited(128 + signal.rawValue) {
+                termination = .signaled(signal)
+            }
+        }
 
         return DemoExecution(
             output: pump.output, termination: termination, timedOut: ending == .deadline, timeout: timeout,
@@ -131,6 +164,8 @@ public struct CellExecutor: Sendable {
         configuration.argument0 = executable.lastComponent?.string ?? "lesson"
         configuration.environment.merge(added) { _, new in new }
         configuration.environment[CellMode.parentVariable] = String(getpid())
+        configuration.environment[CellMode.graceVariable] = String(
+            terminationGrace.components.seconds * 1000 + terminationGrace.components.attoseconds / 1_000_000_000_000_000)
         // The crash backtracer adds ~20 ms before a crashed child exits; a lesson shows the runtime's message.
         if configuration.environment["SWIFT_BACKTRACE"] == nil {
             configuration.environment["SWIFT_BACKTRACE"] = "enable=no"

@@ -74,8 +74,11 @@ public final class DemoHostExecutable: Sendable {
         guard access(path.string, X_OK) == 0 else {
             throw DemoHostError(.notExecutable, path: path, detail: "no permission to execute it")
         }
-        let executor = CellExecutor(
+        var executor = CellExecutor(
             executable: path, outputLimit: DemoHostReply.payloadLimit + 64, terminationGrace: .milliseconds(200))
+        // The query runs none of the course's code, and an executable that is not a host should end as it would
+        // anywhere (a namespace's first process ignores the signals it sends itself).
+        executor.containment = .processTable
         let configuration = executor.configuration(
             arguments: [], environment: [DemoHostReply.queryVariable: String(DemoHostReply.protocolVersion)])
         let execution = executor.execute(configuration, timeout: timeout)

@@ -71,27 +71,60 @@ public struct RegisteredFunction: Sendable {
 /// The functions this executable registered, by name.
 ///
 /// An array searched by name: a child builds it at every start, and tens of names are searched in nanoseconds.
+///
+/// Functions may also be registered as groups that are built only when a name is looked up and not found among the
+/// built ones (``registerLazily(_:)``). Building a ``RegisteredFunction`` instantiates the generic metadata of its
+/// arguments' and result's types, and each first conformance check that this needs scans every conformance record
+/// of the executable (~0.1 ms in a demo host); a process that runs one demo, or one function, should pay only for
+/// the functions it uses.
 package enum FunctionRegistry {
     nonisolated(unsafe) private static var entries: [RegisteredFunction] = []
+    /// Groups not built yet, in registration order; a group's entries replace earlier ones of the same names.
+    nonisolated(unsafe) private static var pending: [@Sendable () -> [RegisteredFunction]] = []
     private static let lock = _PthreadLock()
 
     static func register(_ functions: [RegisteredFunction]) {
-        lock.withLock {
-            for function in functions {
-                if let index = entries.firstIndex(where: { $0.name == function.name }) {
-                    entries[index] = function
-                } else {
-                    entries.append(function)
-                }
+        lock.withLock { add(functions) }
+    }
+
+    /// Registers the functions `group` builds, building them on the first look-up that does not find its name
+    /// among the functions built so far. Names are meant to be unique: for a name registered twice, which entry
+    /// a look-up finds is unspecified when one of them is in a group.
+    package static func registerLazily(_ group: @escaping @Sendable () -> [RegisteredFunction]) {
+        lock.withLock { pending.append(group) }
+    }
+
+    /// Adds `functions`, replacing entries of the same names. Called with the lock held.
+    private static func add(_ functions: [RegisteredFunction]) {
+        for function in functions {
+            if let index = entries.firstIndex(where: { $0.name == function.name }) {
+                entries[index] = function
+            } else {
+                entries.append(function)
             }
         }
     }
 
-    static func lookUp(_ name: String) -> RegisteredFunction? {
-        lock.withLock { entries.first { $0.name == name } }
+    /// Builds every pending group, so that later registrations replace what came before. Called with the lock held.
+    private static func buildPending() {
+        while !pending.isEmpty { add(pending.removeFirst()()) }
     }
 
-    static var names: [String] { lock.withLock { entries.map(\.name) } }
+    /// The function registered under `name`: a built one, else the first that the pending groups, built in order
+    /// until one has it, provide.
+    static func lookUp(_ name: String) -> RegisteredFunction? {
+        lock.withLock {
+            if let found = entries.first(where: { $0.name == name }) { return found }
+            while !pending.isEmpty {
+                let built = pending.removeFirst()()
+                add(built)
+                if let found = built.last(where: { $0.name == name }) { return found }
+            }
+            return nil
+        }
+    }
+
+    static var names: [String] { lock.withLock { buildPending(); return entries.map(\.name) } }
 
     /// What was registered under `name` with ``RegisteredFunction/init(name:attachment:notRunnable:)``.
     package static func attachment(named name: String) -> (any Sendable)? {

@@ -70,26 +70,64 @@ enum PosixSpawn {
         }
         let firstClosed = 3 + Int32(configuration.inheritedDescriptors.count)
 
+        // The duplications in order. Where some source would be overwritten by an earlier duplication (or is its
+        // own target, which dup2 would leave close-on-exec), every source is first moved above all sources and
+        // targets; the temporaries are closed with the rest by closefrom.
+        var duplications: [Mapping] = []
+        if mappings.allSatisfy({ $0.source >= firstClosed }) {
+            duplications = mappings
+        } else {
+            let base = max(firstClosed, (mappings.map(\.source).max() ?? 0) + 1)
+            for (index, mapping) in mappings.enumerated() {
+                duplications.append(Mapping(source: mapping.source, target: base + Int32(index)))
+            }
+            for (index, mapping) in mappings.enumerated() {
+                duplications.append(Mapping(source: base + Int32(index), target: mapping.target))
+            }
+        }
+
+        let started: (pid: Int32, descriptor: FileDescriptor?)
+        if configuration.newPIDNamespace {
+            started = try spawnContained(
+                configuration, argv: argv, envp: envp, duplications: duplications, nullTargets: nullTargets,
+                firstClosed: firstClosed)
+        } else {
+            started = (try spawnWithPosixSpawn(
+                configuration, argv: argv, envp: envp, duplications: duplications, nullTargets: nullTargets,
+                firstClosed: firstClosed), nil)
+        }
+        let pid = started.pid
+
+        let processDescriptor: FileDescriptor
+        switch started.descriptor.map({ Result<FileDescriptor, Errno>.success($0) }) ?? _pidfdOpen(pid) {
+        case .success(let descriptor):
+            processDescriptor = descriptor
+        case .failure(let error):
+            // The child is registered and not reaped, so its pid is still its own.
+            _ = _kill(pid, .kill)
+            _ = ChildRegistry.reapBlocking(pid)
+            throw SpawnError(.processDescriptorFailed, "cannot open a pidfd for \(executable) (process \(pid))",
+                             underlyingError: error)
+        }
+        succeeded = true
+        let group: ProcessID? = configuration.processGroup == .inherit ? nil : ProcessID(rawValue: pid)
+        return ChildProcess(
+            id: ProcessID(rawValue: pid), processGroup: group, processDescriptor: processDescriptor,
+            standardInput: parentEnds[0], standardOutput: parentEnds[1], standardError: parentEnds[2]
+        )
+    }
+
+    /// Starts the child with `posix_spawn` and registers it; returns its pid.
+    private static func spawnWithPosixSpawn(
+        _ configuration: SpawnConfiguration, argv: CStringArray, envp: CStringArray, duplications: [Mapping],
+        nullTargets: [Int32], firstClosed: Int32
+    ) throws(SpawnError) -> Int32 {
+        let executable = configuration.executable.string
         var actions = posix_spawn_file_actions_t()
         try check(posix_spawn_file_actions_init(&actions), executable)
         defer { posix_spawn_file_actions_destroy(&actions) }
-
-        if mappings.allSatisfy({ $0.source >= firstClosed }) {
-            // No source is also a target: duplicate straight away.
-            for mapping in mappings {
-                try check(posix_spawn_file_actions_adddup2(&actions, mapping.source, mapping.target), executable)
-            }
-        } else {
-            // Some source would be overwritten by an earlier duplication (or is its own target, which dup2
-            // would leave close-on-exec): move every source above all sources and targets first. The
-            // temporaries are closed with the rest by closefrom.
-            let base = max(firstClosed, (mappings.map(\.source).max() ?? 0) + 1)
-            for (index, mapping) in mappings.enumerated() {
-                try check(posix_spawn_file_actions_adddup2(&actions, mapping.source, base + Int32(index)), executable)
-            }
-            for (index, mapping) in mappings.enumerated() {
-                try check(posix_spawn_file_actions_adddup2(&actions, base + Int32(index), mapping.target), executable)
-            }
+        for mapping in duplications {
+            try check(posix_spawn_file_actions_adddup2(&actions, mapping.source, mapping.target), executable)
         }
         for target in nullTargets {
             let flags = target == 0 ? O_RDONLY : O_WRONLY
@@ -132,31 +170,74 @@ enum PosixSpawn {
             children.insert(pid)
             return .success(pid)
         }
-        let pid: Int32
         switch spawned {
-        case .success(let value):
-            pid = value
+        case .success(let pid):
+            return pid
         case .failure(let error):
             throw SpawnError(.spawnFailed, "cannot spawn \(executable)", underlyingError: error)
         }
+    }
 
-        let processDescriptor: FileDescriptor
-        switch _pidfdOpen(pid) {
-        case .success(let descriptor):
-            processDescriptor = descriptor
-        case .failure(let error):
-            // The child is registered and not reaped, so its pid is still its own.
-            _ = _kill(pid, .kill)
-            _ = ChildRegistry.reapBlocking(pid)
-            throw SpawnError(.processDescriptorFailed, "cannot open a pidfd for \(executable) (process \(pid))",
-                             underlyingError: error)
+    /// Starts the child as process 1 of a new PID namespace (``SpawnConfiguration/newPIDNamespace``) and
+    /// registers it; returns its pid and pidfd.
+    private static func spawnContained(
+        _ configuration: SpawnConfiguration, argv: CStringArray, envp: CStringArray, duplications: [Mapping],
+        nullTargets: [Int32], firstClosed: Int32
+    ) throws(SpawnError) -> (pid: Int32, descriptor: FileDescriptor?) {
+        let executable = configuration.executable.string
+        let sources = duplications.map(\.source)
+        let targets = duplications.map(\.target)
+        // Without CAP_SYS_ADMIN a PID and mount namespace need a user namespace of their own to own them.
+        let privileged = geteuid() == 0
+        let outcome: (result: Int32, pid: pid_t, descriptor: Int32, step: Int32) =
+            ChildRegistry.children.withLock { children in
+                var pid: pid_t = 0
+                var descriptor: Int32 = -1
+                var step: Int32 = 0
+                let result = configuration.executable.withPlatformString { path in
+                    configuration.workingDirectory.withOptionalPlatformString { directory in
+                        sources.withUnsafeBufferPointer { sourceBuffer in
+                            targets.withUnsafeBufferPointer { targetBuffer in
+                                nullTargets.withUnsafeBufferPointer { nullBuffer in
+                                    argv.pointers.withUnsafeBufferPointer { argvBuffer in
+                                        envp.pointers.withUnsafeBufferPointer { envpBuffer in
+                                            var request = lx_contained_spawn(
+                                                path: path, argv: argvBuffer.baseAddress,
+                                                envp: envpBuffer.baseAddress,
+                                                mapping_sources: sourceBuffer.baseAddress,
+                                                mapping_targets: targetBuffer.baseAddress,
+                                                mapping_count: Int32(duplications.count),
+                                                null_targets: nullBuffer.baseAddress,
+                                                null_count: Int32(nullTargets.count), first_closed: firstClosed,
+                                                working_directory: directory,
+                                                process_group: configuration.processGroup.containedSpawnValue,
+                                                new_user_namespace: privileged ? 0 : 1, user_id: geteuid(),
+                                                group_id: getegid())
+                                            return lx_spawn_contained(&request, &pid, &descriptor, &step)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                if result == 0 { children.insert(pid) }
+                return (result, pid, descriptor, step)
+            }
+        if outcome.result == 0 {
+            return (outcome.pid, FileDescriptor(rawValue: outcome.descriptor))
         }
-        succeeded = true
-        let group: ProcessID? = configuration.processGroup == .inherit ? nil : ProcessID(rawValue: pid)
-        return ChildProcess(
-            id: ProcessID(rawValue: pid), processGroup: group, processDescriptor: processDescriptor,
-            standardInput: parentEnds[0], standardOutput: parentEnds[1], standardError: parentEnds[2]
-        )
+        let error = Errno(rawValue: outcome.result)
+        let namespaceStep: String? = switch Int(outcome.step) {
+        case Int(LX_CONTAINED_STEP_CLONE): "the kernel refused a new PID namespace"
+        case Int(LX_CONTAINED_STEP_USER_MAP): "cannot map ids in a new user namespace"
+        case Int(LX_CONTAINED_STEP_MOUNT_PROC): "cannot mount /proc in a new PID namespace"
+        default: nil
+        }
+        if let namespaceStep {
+            throw SpawnError(.namespaceUnavailable, "\(namespaceStep) for \(executable)", underlyingError: error)
+        }
+        throw SpawnError(.spawnFailed, "cannot spawn \(executable)", underlyingError: error)
     }
 
     /// Turns the result of a `posix_spawn*` setup call into an error; `EINVAL` can only be a bug here.
@@ -178,5 +259,17 @@ private struct CStringArray {
 
     func free() {
         for case let pointer? in pointers { Glibc.free(pointer) }
+    }
+}
+
+extension Optional where Wrapped == FilePath {
+    /// Calls `body` with the path as a C string, or with `nil`.
+    fileprivate func withOptionalPlatformString<Result>(
+        _ body: (UnsafePointer<CChar>?) -> Result
+    ) -> Result {
+        switch self {
+        case .some(let path): path.withPlatformString { body($0) }
+        case .none: body(nil)
+        }
     }
 }

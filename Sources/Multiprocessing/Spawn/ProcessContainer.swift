@@ -26,7 +26,26 @@ import SystemPackage
 ///
 /// Every process found by scanning `/proc` is signalled through a pidfd opened after checking that the pid still
 /// names the process that was scanned (same start time), so a reused pid is never signalled.
+///
+/// ## Containment by the kernel
+///
+/// Spawned with ``Containment/pidNamespace``, the root is process 1 of a PID namespace of its own and dies with
+/// the thread that spawned it (``SpawnConfiguration/newPIDNamespace``). Then the kernel holds the container
+/// together: when the root exits or is killed, every process of the namespace is killed, even those that left
+/// the session, and even when this process was killed with `SIGKILL` and never ran its teardown. A teardown after
+/// the root exited has nothing left to find, so it scans nothing. Where the kernel refuses namespaces, the
+/// container falls back to ``Containment/processTable`` and says why in ``namespaceFallbackReason``.
 public final class ProcessContainer: Sendable {
+    /// How a container holds its processes together.
+    public enum Containment: Sendable, Equatable {
+        /// The root is process 1 of a PID namespace of its own that dies with the spawning thread: the kernel
+        /// ends every member when the root ends, whatever ended this process.
+        case pidNamespace
+        /// Members are found by scanning `/proc` (descendants, and adopted orphans that carry the token) and
+        /// ended by this process's teardown; they survive this process if it is killed before its teardown.
+        case processTable
+    }
+
     /// The environment variable that carries the container's token into the root and its descendants.
     public static let environmentKey = "MULTIPROCESSING_CONTAINER"
 
@@ -39,25 +58,41 @@ public final class ProcessContainer: Sendable {
     /// recognised.
     private let known = Mutex<[Int32: UInt64]>([:])
 
+    /// How this container holds its processes: ``Containment/pidNamespace`` unless it was not asked for or the
+    /// kernel refused it.
+    public let containment: Containment
+
     /// Whether ``terminateAll(grace:)`` has completed once.
     private let tornDown = Atomic<Bool>(false)
 
     private static let counter = Atomic<Int>(0)
+    /// Why the kernel refused a namespace, once it did: later spawns do not ask again.
+    private static let fallbackReason = Mutex<String?>(nil)
 
-    private init(root: ChildProcess, token: String) {
+    /// Why containers asked for ``Containment/pidNamespace`` got ``Containment/processTable`` in this process,
+    /// or `nil` if none had to fall back.
+    public static var namespaceFallbackReason: String? { fallbackReason.withLock { $0 } }
+
+    private init(root: ChildProcess, token: String, containment: Containment) {
         self.root = root
         self.token = token
+        self.containment = containment
     }
 
-    /// Makes this process a child subreaper, then spawns the root with `configuration`, with the container's
-    /// token added to its environment, and in a new process group if `configuration` asked for
-    /// ``ProcessGroupPolicy/inherit``.
+    /// Spawns the root with `configuration`, with the container's token added to its environment, and in a new
+    /// process group if `configuration` asked for ``ProcessGroupPolicy/inherit``.
+    ///
+    /// With ``Containment/pidNamespace`` the root starts in a PID namespace of its own; if the kernel refuses
+    /// (``SpawnError/Code/namespaceUnavailable``), this and every later spawn of this process use
+    /// ``Containment/processTable`` instead, and ``namespaceFallbackReason`` says why. With
+    /// ``Containment/processTable`` this process becomes a child subreaper first.
     ///
     /// - Throws: ``SpawnError`` as ``ChildProcess/spawn(_:)`` and ``Subreaper/enable()``.
     ///
-    /// The corresponding C function is `posix_spawn`.
-    public static func spawn(_ configuration: SpawnConfiguration) throws(SpawnError) -> ProcessContainer {
-        try Subreaper.enable()
+    /// The corresponding C functions are `clone` (for a namespace) and `posix_spawn`.
+    public static func spawn(
+        _ configuration: SpawnConfiguration, containment: Containment = .processTable
+    ) throws(SpawnError) -> ProcessContainer {
         let number = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let token = "\(ProcessID.current)-\(number)-\(random)"
@@ -66,7 +101,20 @@ public final class ProcessContainer: Sendable {
         if configuration.processGroup == .inherit {
             configuration.processGroup = .newGroup
         }
-        return ProcessContainer(root: try ChildProcess.spawn(configuration), token: token)
+        if containment == .pidNamespace, fallbackReason.withLock({ $0 }) == nil {
+            configuration.newPIDNamespace = true
+            do {
+                return ProcessContainer(
+                    root: try ChildProcess.spawn(configuration), token: token, containment: .pidNamespace)
+            } catch where error.code == .namespaceUnavailable {
+                fallbackReason.withLock { reason in
+                    if reason == nil { reason = error.description }
+                }
+                configuration.newPIDNamespace = false
+            }
+        }
+        try Subreaper.enable()
+        return ProcessContainer(root: try ChildProcess.spawn(configuration), token: token, containment: .processTable)
     }
 
     /// The live processes of the container other than the root: the root's descendants while it lives, plus the
@@ -128,6 +176,12 @@ public final class ProcessContainer: Sendable {
     /// same scan shows whether any adopted orphan died unseen and waits to be reaped. Nil when there is more to do.
     private func teardownOfAnEmptyContainer() throws(SpawnError) -> ContainerTeardown? {
         guard let status = try root.poll() else { return nil }
+        if containment == .pidNamespace {
+            // The root was its namespace's first process: the kernel killed and reaped every other member
+            // before the root's exit could be seen.
+            tornDown.store(true, ordering: .releasing)
+            return ContainerTeardown(rootStatus: status, straysTerminated: 0, straysKilled: 0)
+        }
         let table = ProcessTable.all()
         guard members(in: table).isEmpty else { return nil }
         let me = getpid()

@@ -10,3 +10,14 @@ public enum ProcessGroupPolicy: Sendable {
     /// The child leads a new session and a new group, both with its own ID (`POSIX_SPAWN_SETSID`).
     case newSession
 }
+
+extension ProcessGroupPolicy {
+    /// The value `lx_spawn_contained` takes.
+    var containedSpawnValue: Int32 {
+        switch self {
+        case .inherit: 0
+        case .newGroup: 1
+        case .newSession: 2
+        }
+    }
+}

@@ -38,6 +38,16 @@ public struct SpawnConfiguration: Sendable {
     public var inheritedDescriptors: [FileDescriptor]
     /// The directory the child starts in; `nil` keeps this process's current directory.
     public var workingDirectory: FilePath?
+    /// Whether the child starts as process 1 of a PID namespace of its own, with its own `/proc`, and dies with the
+    /// thread that spawned it (`PR_SET_PDEATHSIG` with `SIGKILL`). When it exits or is killed, the kernel kills
+    /// every process it started, wherever they went (another session, a double fork), even after this process
+    /// was killed. The child sees itself as process 1, and as the first process of its namespace it only
+    /// receives the signals it has a handler for (except `SIGKILL` and `SIGSTOP` from outside). A process that is
+    /// not privileged gets a user namespace too, mapping only its own user and group. The default is `false`.
+    ///
+    /// Spawning throws ``SpawnError/Code/namespaceUnavailable`` where the kernel refuses (a container without
+    /// namespaces); spawning again without it may then work.
+    public var newPIDNamespace: Bool
 
     /// A configuration that runs `executable` with `arguments` and this process's environment, with standard
     /// input from `/dev/null` and standard output and error shared with this process.
@@ -52,6 +62,7 @@ public struct SpawnConfiguration: Sendable {
         self.standardError = .inherit
         self.inheritedDescriptors = []
         self.workingDirectory = nil
+        self.newPIDNamespace = false
     }
 
     /// This process's environment as a dictionary; for a name given twice, the first entry wins, as `getenv`.

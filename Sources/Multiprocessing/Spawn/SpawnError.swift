@@ -15,7 +15,7 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Storage: Hashable, Sendable {
             case invalidConfiguration, spawnFailed, pipeFailed, processDescriptorFailed, signalFailed, waitFailed
-            case noProcessGroup, subreaperFailed, teardownIncomplete
+            case noProcessGroup, subreaperFailed, teardownIncomplete, namespaceUnavailable
         }
 
         private let storage: Storage
@@ -44,6 +44,9 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
         /// Some processes of a container were still alive after repeated `SIGKILL`s, for example because they
         /// are blocked in the kernel.
         public static let teardownIncomplete = Code(.teardownIncomplete)
+        /// The kernel refused a PID namespace for the child (``SpawnConfiguration/newPIDNamespace``), or its
+        /// `/proc` could not be mounted, as in a container without namespaces; spawning without one may work.
+        public static let namespaceUnavailable = Code(.namespaceUnavailable)
 
         /// A short name for the code, such as `spawnFailed`.
         public var description: String {
@@ -57,6 +60,7 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
             case .noProcessGroup: "noProcessGroup"
             case .subreaperFailed: "subreaperFailed"
             case .teardownIncomplete: "teardownIncomplete"
+            case .namespaceUnavailable: "namespaceUnavailable"
             }
         }
     }

@@ -8,11 +8,22 @@ import Testing
 struct CellExecutorTests {
     let executor = CellExecutor(executable: BuiltExecutables.fixtures, terminationGrace: .milliseconds(200))
 
-    func execute(_ demo: String, _ arguments: [String] = [], timeout: Duration = .seconds(20)) -> DemoExecution {
+    /// Runs a demo with a fresh test tag in its environment, and checks that nothing carrying the tag is left.
+    func execute(
+        _ demo: String, _ arguments: [String] = [], timeout: Duration = .seconds(20),
+        containment: ProcessContainer.Containment = .pidNamespace
+    ) -> DemoExecution {
+        let tag = ProcessCensus.newTag()
+        var executor = executor
+        executor.containment = containment
+        executor.environment[ProcessCensus.tagVariable] = tag
         let execution = executor.execute(demo: demo, arguments: arguments, timeout: timeout)
         if let pid = execution.processID {
             #expect(ProcessCensus.waitUntilGone([pid], timeout: .zero).isEmpty, "the cell's process was not reaped")
         }
+        let left = ProcessCensus.waitUntilNoneTagged(tag)
+        #expect(left.isEmpty, "processes \(left) of the cell were left running")
+        ProcessCensus.killTagged(tag)
         return execution
     }
 
@@ -74,32 +85,43 @@ struct CellExecutorTests {
         #expect(result.status == .error, "an exit the lesson does not expect is an error")
     }
 
-    @Test func timeoutKillsAGrandchildThatIgnoresSIGTERM() throws {
-        let execution = execute("grandchild", timeout: .milliseconds(400))
+    static let containments: [ProcessContainer.Containment] = [.pidNamespace, .processTable]
+
+    @Test(arguments: containments)
+    func timeoutKillsAGrandchildThatIgnoresSIGTERM(containment: ProcessContainer.Containment) throws {
+        let execution = execute("grandchild", timeout: .milliseconds(400), containment: containment)
         #expect(execution.timedOut)
-        let grandchild = try #require(Self.grandchildPID(in: execution))
+        #expect(execution.termination == .signaled(.terminate), "the cell's own process ends by the SIGTERM")
+        #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
         #expect(execution.strayProcessesEnded >= 1)
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "grandchild \(grandchild) survived the timeout")
     }
 
-    @Test func timeoutKillsAGrandchildThatEscapedWithSetsid() throws {
-        let execution = execute("grandchild", ["--setsid"], timeout: .milliseconds(400))
+    @Test(arguments: containments, [["--setsid"], ["--double-fork"], ["--setsid", "--double-fork"]])
+    func timeoutKillsAGrandchildThatEscaped(containment: ProcessContainer.Containment, arguments: [String]) throws {
+        let execution = execute("grandchild", arguments, timeout: .milliseconds(400), containment: containment)
         #expect(execution.timedOut)
-        let grandchild = try #require(Self.grandchildPID(in: execution))
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "grandchild \(grandchild) survived the timeout")
+        #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
     }
 
-    @Test(arguments: [["--exit"], ["--exit", "--setsid"]])
-    func endsWhatACellLeavesRunningAfterItExits(arguments: [String]) throws {
-        let execution = execute("grandchild", arguments)
+    @Test(arguments: containments, [["--exit"], ["--exit", "--setsid"], ["--exit", "--double-fork"]])
+    func endsWhatACellLeavesRunningAfterItExits(
+        containment: ProcessContainer.Containment, arguments: [String]
+    ) throws {
+        let execution = execute("grandchild", arguments, containment: containment)
         #expect(!execution.timedOut)
         #expect(execution.termination == .exited(0))
-        let grandchild = try #require(Self.grandchildPID(in: execution))
+        #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
         #expect(execution.strayProcessesEnded == 1)
-        #expect(ProcessCensus.waitUntilGone([grandchild]).isEmpty, "grandchild \(grandchild) was left running")
         let result = execution.judged(cellID: "c", expectation: .success)
         #expect(result.status == .passed)
         #expect(StatusLine.text(for: result).contains("ended 1 leftover process"))
+    }
+
+    @Test func aCellIsTheFirstProcessOfANamespaceOfItsOwn() {
+        let execution = execute("whoami")
+        #expect(execution.output.stdout.text == "pid 1\nprocesses 1\n", "its own ids and its own /proc")
+        let fallback = execute("whoami", containment: .processTable)
+        #expect(fallback.output.stdout.text.hasPrefix("pid ") && !fallback.output.stdout.text.hasPrefix("pid 1\n"))
     }
 
     @Test func reportsACrashWithItsSignal() {
