@@ -11,4 +11,4 @@ bench:
 	scripts/benchmark
 
 clean:
-	rm -rf .build reports
+	rm -rf .build .build-host reports

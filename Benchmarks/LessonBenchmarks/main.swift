@@ -6,8 +6,9 @@
 //     .build/release/lesson-benchmarks jobs [LESSONS]         (check's throughput; see BatchThroughputBenchmark.swift)
 //
 // It measures, per iteration, with warm-up first:
-// - spawn floors: posix_spawn + wait of /bin/true, and of a static C program that does nothing (`static-noop`,
-//   built by scripts/benchmark from Benchmarks/Peers/noop.c), through the Multiprocessing spawn layer;
+// - spawn floors: posix_spawn + wait of /bin/true, of a static C program that does nothing (`static-noop`,
+//   built by scripts/benchmark from Benchmarks/Peers/noop.c), and of a static Swift program that prints a line
+//   (`static-swift-hello`, from Benchmarks/Peers/hello.swift), through the Multiprocessing spawn layer;
 // - the demo host's start alone: `lesson-demos` running `hello-lines` (stdout to /dev/null), spawn + wait;
 // - the runner's own share: CellExecutor with /bin/true as the executable (pipes, poll, /proc scan, reaping);
 // - one trivial cell: `hello-lines` in the release `lesson-demos` through `CellExecutor`, the path `lesson run`
@@ -28,6 +29,7 @@ let benchmarkExecutable = CellExecutor.currentExecutable
 let productsFolder = benchmarkExecutable.removingLastComponent()
 let demoHost = productsFolder.appending("lesson-demos")
 let staticNoop = productsFolder.appending("static-noop")
+let staticSwiftHello = productsFolder.appending("static-swift-hello")
 let packageRoot = productsFolder.removingLastComponent().removingLastComponent().removingLastComponent()
 
 func measure(_ body: () throws -> Void) rethrows -> Sample {
@@ -68,6 +70,14 @@ let staticFloor = try measure {
     _ = try child.wait()
 }
 
+/// The floor of any Swift program's start: a static Swift executable that prints one line.
+let swiftFloor = try measure {
+    var configuration = SpawnConfiguration(executable: staticSwiftHello)
+    configuration.standardOutput = .devNull
+    let child = try ChildProcess.spawn(configuration)
+    _ = try child.wait()
+}
+
 let hostStart = try measure {
     var configuration = SpawnConfiguration(executable: demoHost)
     configuration.environment[CellMode.demoVariable] = "hello-lines"
@@ -92,6 +102,7 @@ func spawnStartInHost(processes: Int) -> Double {
     let execution = executor.execute(
         demo: "start-methods", arguments: ["--processes", String(processes)], timeout: .seconds(120))
     let line = execution.output.stdout.text.split(separator: "\n").first { $0.hasPrefix("spawn: ") }
+    // "spawn: 1.23 ms per process"
     guard let line, let value = Double(line.dropFirst("spawn: ".count).prefix { $0 != " " }) else {
         fatalError("start-methods printed no spawn line: \(execution.output.stdout.text)\(execution.output.stderr.text)")
     }
@@ -119,6 +130,7 @@ print("| Measurement | LessonRunner | Peer | Peer time | Ratio |")
 print("|---|---|---|---|---|")
 print(row("spawn + wait of /bin/true", spawnFloor, peer["spawn-true"], "Python `subprocess.run(['/bin/true'])`"))
 print(row("spawn + wait of a static C no-op", staticFloor, nil, "–"))
+print(row("spawn + wait of a static Swift program that prints a line", swiftFloor, nil, "–"))
 print(row("the demo host's start alone: `lesson-demos` running hello-lines", hostStart, nil, "–"))
 print(row("the runner's own share: a cell that execs /bin/true", trueCell, nil, "–"))
 print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"],
@@ -126,6 +138,10 @@ print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"
 func ratio(_ value: Double, _ floor: Double) -> String { "\(((value / floor) * 100).rounded() / 100)×" }
 print("\nCell overhead above the spawn floor: \(milliseconds(cell.median - spawnFloor.median)).")
 print("One trivial cell / spawn + wait of /bin/true: \(ratio(cell.median, spawnFloor.median)) (target ≤ 1.5×).")
-print("The host's start alone / a static C no-op: \(ratio(hostStart.median, staticFloor.median)).")
+print("The host's start alone / a static C no-op: \(ratio(hostStart.median, staticFloor.median)); "
+    + "/ a static Swift program: \(ratio(hostStart.median, swiftFloor.median)).")
+print("A static Swift program / a static C no-op: \(ratio(swiftFloor.median, staticFloor.median)) (the floor of a "
+    + "Swift child).")
 print("Multiprocessing `spawn` start + join in the demo host: \(milliseconds(hostSpawn)) (median of 5 runs of "
-    + "start-methods) / a static C no-op: \(ratio(hostSpawn, staticFloor.median)) (target ≤ 1.5×).")
+    + "start-methods) / a static C no-op: \(ratio(hostSpawn, staticFloor.median)) (target ≤ 1.5×); / a static "
+    + "Swift program: \(ratio(hostSpawn, swiftFloor.median)).")

@@ -19,6 +19,9 @@ public enum CellMode {
     public static let reportVariable = "LESSONRUNNER_REPORT"
     /// How many milliseconds leftover processes get between `SIGTERM` and `SIGKILL`.
     public static let graceVariable = "LESSONRUNNER_GRACE_MS"
+    /// Set by the cell's process for its descendants: the demo the process tree runs, whose functions a `spawn`
+    /// child looks up first.
+    public static let runningDemoVariable = "LESSONRUNNER_RUNNING_DEMO"
 
     /// Runs the requested demo and exits when this process is a cell's child; returns at once otherwise.
     ///
@@ -44,6 +47,7 @@ public enum CellMode {
             StandardStreams.writeError("lesson: no demo named '\(demoName)' is registered in this demo host\n")
             exit(127)
         }
+        setenv(runningDemoVariable, demoName, 1)
         let arguments = Array(CommandLine.arguments.dropFirst())
         let code: Int32
         do {

@@ -49,7 +49,7 @@ public enum DemoHost {
     /// Registers the demos' functions with `Multiprocessing`, then, in a child of the runner, runs what the runner
     /// asked for and exits. Returns only in a process that nobody asked anything of.
     public static func runIfRequested(demos: DemoRegistry) {
-        demos.registerFunctionsLazily()
+        demos.registerFunctionsLazily(first: getenv(CellMode.runningDemoVariable).map { String(cString: $0) })
         bootstrap([])
         CellMode.runIfRequested(demos: demos)
         answerCatalogQueryIfRequested(demos: demos)

@@ -28,7 +28,7 @@ enum StartMethods {
                 try process.join()
             }
             let each = (clock.now - start) / processes
-            print("\(method): \(milliseconds(each)) ms per process")
+            print("\(method): \(milliseconds(each, decimals: 2)) ms per process")
         }
 
         // A second thread, as Dispatch or Swift concurrency would start: fork now refuses.

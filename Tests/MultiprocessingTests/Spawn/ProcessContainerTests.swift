@@ -201,7 +201,7 @@ import Testing
     @Test func sweeperReapsAdoptedZombies() throws {
         try Subreaper.enable()
         // The child exits at once, leaving a grandchild that is reparented to us and exits a moment later.
-        var configuration = quietShell("sleep 0.1 & echo $!")
+        var configuration = quietShell("sleep 1 & echo $!")
         configuration.standardOutput = .pipe
         let child = try ChildProcess.spawn(configuration)
         let output = try readAll(try #require(child.takeStandardOutput()))
