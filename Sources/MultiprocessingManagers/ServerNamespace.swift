@@ -39,8 +39,9 @@ final class ServerNamespace: ServerObject {
             return .none
         case "__repr__":
             if typeid == "Value" { return .string("Value(\(attributes["value"]?.description ?? "None"))") }
-            return .string("Namespace(" + names.map { "\($0)=\(attributes[$0]!.description)" }
-                .joined(separator: ", ") + ")")
+            // As Python's Namespace.__repr__: `_`-prefixed attributes hidden, the `name=value` items sorted.
+            let items = names.filter { !$0.hasPrefix("_") }.map { "\($0)=\(attributes[$0]!.description)" }
+            return .string("Namespace(" + items.sorted().joined(separator: ", ") + ")")
         default: throw ServerMethodError.noMethod(typeid, method)
         }
     }

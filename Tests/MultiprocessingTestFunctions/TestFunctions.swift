@@ -53,6 +53,13 @@ public enum TestFunctions {
          String(parentProcess()?.pid.rawValue ?? 0)]
     }
 
+    /// The child's name, its identity, the name of a process it creates (and never starts), and its default start
+    /// method: how a child names its own children and starts them.
+    public static let lineage = ProcessFunction("test.lineage") { (_: Empty) -> [String] in
+        let grandchild = Process(target: TestFunctions.identity)
+        return [currentProcess().name, CurrentIdentityText.current(), grandchild.name, getStartMethod().rawValue]
+    }
+
     /// Sends back every message until end of file; returns how many.
     public static let echo = ProcessFunction("test.echo") { (connection: Connection) -> Int in
         var count = 0
@@ -135,7 +142,7 @@ public enum TestFunctions {
         exitSilently.registration, sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
-        holdWithoutReading.registration,
+        holdWithoutReading.registration, lineage.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all
 }
 
@@ -235,6 +242,8 @@ enum ForkScenario {
 
         let identity = try TestFunctions.identity.run(Empty(), context: fork)
         lines.append("identity=\(identity[0]),\(identity[1])")
+        let lineage = try TestFunctions.lineage.run(Empty(), context: fork)
+        lines.append("lineage-start-method=\(lineage[3])")
 
         let before = openDescriptorList()
         for _ in 0..<2000 {
@@ -247,5 +256,13 @@ enum ForkScenario {
         lines.append("leaked-descriptors=\(after.count - before.count)")
         lines.append("children-left=\(activeChildren().count)")
         return lines
+    }
+}
+
+/// A process's identity as text, `1:2`, read through a process it creates (the identity itself is internal).
+enum CurrentIdentityText {
+    static func current() -> String {
+        let probe = Process(target: TestFunctions.identity)
+        return probe.identity.dropLast().map(String.init).joined(separator: ":")
     }
 }

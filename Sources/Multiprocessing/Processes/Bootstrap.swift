@@ -109,10 +109,13 @@ enum ChildEntry {
             state.name = request.name
             state.daemon = request.daemon
             state.isChild = true
-            state.started = 0
+            state.identity = request.identity
+            state.created = 0
             state.parent = ProcessDescription(name: request.parentName, pid: ProcessID(rawValue: request.parentID),
                                               daemon: false)
         }
+        // A child's own processes start as the context that started it did, unless it says otherwise.
+        setStartMethod(request.startMethod)
         let reply: ChildReply
         if request.version != Handshake.version {
             reply = .failed(code: MultiprocessingError.Code.protocolMismatch.description,

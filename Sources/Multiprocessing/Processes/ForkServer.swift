@@ -150,7 +150,8 @@ enum ForkServer {
     /// Python's forkserver preloads modules for the same reason.
     static func warmUp() {
         let request = StartRequest(version: Handshake.version, function: warmUpFunction.name, name: "warm-up",
-                                   daemon: false, parentID: 0, parentName: "", descriptorCount: 0,
+                                   identity: [1], startMethod: .forkserver, daemon: false, parentID: 0,
+                                   parentName: "", descriptorCount: 0,
                                    arguments: (try? BinaryEncoder().encode(Empty())) ?? [])
         let bytes = request.encoded()
         guard let decoded = try? bytes.withUnsafeBufferPointer({ try StartRequest(decoding: $0) }),

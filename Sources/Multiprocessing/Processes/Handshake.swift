@@ -13,6 +13,10 @@ struct StartRequest: Sendable, WireMessage {
     var version: Int
     var function: String
     var name: String
+    /// The child's ``Process/identity``, which names its own children.
+    var identity: [Int]
+    /// How the child was started: its own default start method, as the context that started it.
+    var startMethod: StartMethod
     var daemon: Bool
     var parentID: Int32
     var parentName: String
@@ -24,6 +28,8 @@ struct StartRequest: Sendable, WireMessage {
         bytes.appendTagged(version)
         bytes.appendTagged(function)
         bytes.appendTagged(name)
+        bytes.appendTagged(identity.map(String.init).joined(separator: ":"))
+        bytes.appendTagged(startMethod.rawValue)
         bytes.appendTagged(daemon)
         bytes.appendTagged(Int(parentID))
         bytes.appendTagged(parentName)
@@ -31,11 +37,13 @@ struct StartRequest: Sendable, WireMessage {
         bytes.appendTagged(arguments)
     }
 
-    init(version: Int, function: String, name: String, daemon: Bool, parentID: Int32, parentName: String,
-         descriptorCount: Int, arguments: [UInt8]) {
+    init(version: Int, function: String, name: String, identity: [Int], startMethod: StartMethod, daemon: Bool,
+         parentID: Int32, parentName: String, descriptorCount: Int, arguments: [UInt8]) {
         self.version = version
         self.function = function
         self.name = name
+        self.identity = identity
+        self.startMethod = startMethod
         self.daemon = daemon
         self.parentID = parentID
         self.parentName = parentName
@@ -48,17 +56,23 @@ struct StartRequest: Sendable, WireMessage {
         let version = try reader.int()
         guard version == Handshake.version else {
             reader.skipRest()
-            self.init(version: version, function: "", name: "", daemon: false, parentID: 0, parentName: "",
-                      descriptorCount: 0, arguments: [])
+            self.init(version: version, function: "", name: "", identity: [], startMethod: .spawn, daemon: false,
+                      parentID: 0, parentName: "", descriptorCount: 0, arguments: [])
             return
         }
         let function = try reader.string()
         let name = try reader.string()
+        let identityText = try reader.string()
+        let identity = identityText.isEmpty ? [] : identityText.split(separator: ":").map { Int($0) }
+        guard identity.allSatisfy({ $0 != nil }), let startMethod = StartMethod(rawValue: try reader.string()) else {
+            throw MultiprocessingError(.codingFailed, "a malformed start request: the identity or start method")
+        }
         let daemon = try reader.bool()
         guard let parentID = Int32(exactly: try reader.int()) else {
             throw MultiprocessingError(.codingFailed, "a malformed start request: the parent's id")
         }
-        self.init(version: version, function: function, name: name, daemon: daemon, parentID: parentID,
+        self.init(version: version, function: function, name: name, identity: identity.compactMap { $0 },
+                  startMethod: startMethod, daemon: daemon, parentID: parentID,
                   parentName: try reader.string(), descriptorCount: try reader.int(), arguments: try reader.bytes())
     }
 }
@@ -90,7 +104,7 @@ enum ChildReply: Sendable, WireMessage {
 }
 
 enum Handshake {
-    static let version = 2
+    static let version = 3
     /// Set in a spawned child's environment: `spawn`, or `forkserver` for the fork server.
     static let childVariable = "MULTIPROCESSING_CHILD"
     /// The parent's process id, so a spawned child can die with it before anything else.

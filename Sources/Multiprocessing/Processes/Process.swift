@@ -31,7 +31,7 @@ import SystemPackage
 /// All members are safe to call from any thread.
 public final class Process: Sendable {
     private struct State: Sendable {
-        var name: String?
+        var name: String
         var daemon: Bool
         var handle: ChildHandle?
         var control: Connection?
@@ -42,6 +42,9 @@ public final class Process: Sendable {
 
     /// The function's name, as the child looks it up.
     public let functionName: String
+    /// The process's place in the tree, as Python's `_identity`: `[N]` for the Nth process this process created,
+    /// `[1, N]` for the Nth created by this process's first child, …
+    public let identity: [Int]
     /// The context whose start method ``start()`` uses.
     public let context: Context
     private let encodeArguments: @Sendable (DescriptorTransfer) throws -> [UInt8]
@@ -52,7 +55,8 @@ public final class Process: Sendable {
     /// - Parameters:
     ///   - target: A function registered with ``bootstrap(_:)`` in the executable the child runs.
     ///   - arguments: Encoded when the process starts; ``Connection``s and ``Queue``s in them reach the child.
-    ///   - name: The process's name; `nil` gives `Process-N` at ``start()``, N counting starts from 1.
+    ///   - name: The process's name; `nil` gives `Process-N`, N counting from 1 the processes this process created
+    ///     (`Process-1:N` in the first child, and so on), as Python names them.
     ///   - daemon: Whether the child is terminated when this process exits; see ``daemon``.
     ///   - context: Where the start method comes from.
     public init<Arguments, Result>(
@@ -64,7 +68,9 @@ public final class Process: Sendable {
         self.encodeArguments = { transfer in
             try BinaryEncoder(transfer: transfer).encode(arguments)
         }
-        self.state = Mutex(State(name: name, daemon: daemon))
+        let identity = CurrentIdentity.nextIdentity()
+        self.identity = identity
+        self.state = Mutex(State(name: name ?? CurrentIdentity.defaultName(identity), daemon: daemon))
     }
 
     /// A process that will run `target`, which takes no arguments.
@@ -74,9 +80,9 @@ public final class Process: Sendable {
         self.init(target: target, arguments: Empty(), name: name, daemon: daemon, context: context)
     }
 
-    /// The process's name: the one given, or `Process-N` once started (`Process-?` before).
+    /// The process's name: the one given, or `Process-N` (see ``identity``).
     public var name: String {
-        get { state.withLock { $0.name ?? "Process-?" } }
+        get { state.withLock { $0.name } }
         set { state.withLock { $0.name = newValue } }
     }
 
@@ -130,10 +136,9 @@ public final class Process: Sendable {
         }
         let (name, daemon) = try state.withLock { (state) throws(MultiprocessingError) -> (String, Bool) in
             guard state.handle == nil else {
-                throw MultiprocessingError(.invalidState, "\(state.name ?? "the process") was already started")
+                throw MultiprocessingError(.invalidState, "\(state.name) was already started")
             }
-            if state.name == nil { state.name = CurrentIdentity.nextName() }
-            return (state.name!, state.daemon)
+            return (state.name, state.daemon)
         }
         let method = context.startMethod
         if method != .fork, ContextSettings.executable.withLock({ $0 }) == nil {
@@ -168,7 +173,8 @@ public final class Process: Sendable {
         }
         let me = currentProcess()
         let request = StartRequest(
-            version: Handshake.version, function: functionName, name: name, daemon: daemon,
+            version: Handshake.version, function: functionName, name: name, identity: identity,
+            startMethod: method, daemon: daemon,
             parentID: me.pid.rawValue, parentName: me.name, descriptorCount: transfer.descriptors.count,
             arguments: arguments)
 

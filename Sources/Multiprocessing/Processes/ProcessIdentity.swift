@@ -23,7 +23,11 @@ enum CurrentIdentity {
         var daemon = false
         var parent: ProcessDescription?
         var isChild = false
-        var started = 0
+        /// This process's place in the tree, as Python's `_identity`: empty in the main process, `[1]` for its
+        /// first child, `[1, 2]` for that child's second, …
+        var identity: [Int] = []
+        /// How many ``Process`` objects this process has created.
+        var created = 0
     }
 
     nonisolated(unsafe) private static var state = State()
@@ -33,15 +37,18 @@ enum CurrentIdentity {
         lock.withLock { body(&state) }
     }
 
-    /// The next default name: `Process-N` in the main process, `Process-M:N` in the child `Process-M`.
-    static func nextName() -> String {
+    /// The identity of a ``Process`` created now: this process's identity and the next number, counted from 1 at
+    /// creation as Python does.
+    static func nextIdentity() -> [Int] {
         withState { state in
-            state.started += 1
-            if state.isChild, state.name.hasPrefix("Process-") {
-                return "\(state.name):\(state.started)"
-            }
-            return "Process-\(state.started)"
+            state.created += 1
+            return state.identity + [state.created]
         }
+    }
+
+    /// Python's default name for a process of this identity: `Process-1`, `Process-1:2`, …
+    static func defaultName(_ identity: [Int]) -> String {
+        "Process-" + identity.map(String.init).joined(separator: ":")
     }
 }
 

@@ -44,6 +44,12 @@ public func getContext(_ method: StartMethod? = nil) -> Context {
     Context(method)
 }
 
+/// The start method of ``Context/default``, as Python's `get_start_method()`: ``StartMethod/spawn`` unless
+/// ``setStartMethod(_:)`` said otherwise, and in a child the method that started it.
+public func getStartMethod() -> StartMethod {
+    ContextSettings.defaultMethod.withLock { $0 }
+}
+
 /// Sets the start method of ``Context/default``. As Python's `set_start_method` (which may be called more than
 /// once here).
 public func setStartMethod(_ method: StartMethod) {

@@ -10,17 +10,20 @@ import CLinuxShims
 /// ```
 ///
 /// Layout, in shared memory with no name: a robust mutex, then the count of arrived parties, a generation word
-/// (the futex the parties sleep on; the last to arrive advances it and wakes them), the broken word and the number
-/// of parties. A party that times out breaks the barrier for every party (Python's `BrokenBarrierError`); a process
-/// that dies inside ``wait(timeout:)`` cannot hold the mutex across it, so it freezes nobody who has a timeout.
+/// (the futex the parties sleep on; the last to arrive advances it and wakes them), the broken word (whether the
+/// barrier is broken now), the number of parties, and the last broken generation (plus one, so that a party that
+/// wakes late still learns that its generation broke, even after a ``reset()``). A party that times out breaks the
+/// barrier for every party (Python's `BrokenBarrierError`); a process that dies inside ``wait(timeout:)`` cannot
+/// hold the mutex across it, so it freezes nobody who has a timeout.
 public final class Barrier: Codable, Sendable {
     let mapping: SharedMemoryMapping
     private let mutex: RobustMutex
-    private static let size = RobustMutex.reservedSize + 16
+    private static let size = RobustMutex.reservedSize + 20
     private var arrived: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize) }
     private var generation: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 4) }
     private var broken: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 8) }
     private var partiesWord: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 12) }
+    private var brokenGeneration: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 16) }
 
     /// A barrier for `parties` processes (at least 1).
     ///
@@ -66,9 +69,9 @@ public final class Barrier: Codable, Sendable {
         mutex.unlock()
         while true {
             if lx_atomic_load_u32(generation) != observed {
-                if lx_atomic_load_u32(broken) == observed &+ 1 {
+                if lx_atomic_load_u32(brokenGeneration) == Self.marker(observed) {
                     throw MultiprocessingError(
-                        .brokenBarrier, "the barrier was broken while waiting (a timeout, or abort())")
+                        .brokenBarrier, "the barrier was broken while waiting (a timeout, abort() or reset())")
                 }
                 return index
             }
@@ -91,23 +94,31 @@ public final class Barrier: Codable, Sendable {
         mutex.unlock()
     }
 
-    /// Makes a broken barrier usable again (no process should be waiting on it).
+    /// Returns the barrier to its empty state, as Python's `reset()`: the parties waiting now get
+    /// ``MultiprocessingError/Code/brokenBarrier`` at once, and a broken barrier is usable again.
     public func reset() {
         mutex.lockRecovering()
+        if lx_atomic_load_u32(arrived) != 0 { breakLocked() }
         lx_atomic_store_u32(arrived, 0)
         lx_atomic_store_u32(broken, 0)
         mutex.unlock()
     }
 
-    /// With the mutex held: marks the current generation broken (the broken word holds the generation that broke,
-    /// plus one, so a party of an earlier generation that wakes late still sees that it passed), ends the
-    /// generation and wakes its waiters.
+    /// With the mutex held: marks the barrier and its current generation broken, ends the generation and wakes
+    /// its waiters, who see that their generation broke (and a party of an earlier generation that wakes late
+    /// sees that it passed).
     private func breakLocked() {
         let current = lx_atomic_load_u32(generation)
-        lx_atomic_store_u32(broken, current &+ 1 == 0 ? 1 : current &+ 1)
+        lx_atomic_store_u32(broken, 1)
+        lx_atomic_store_u32(brokenGeneration, Self.marker(current))
         lx_atomic_store_u32(arrived, 0)
         _ = lx_atomic_add_u32(generation, 1)
         _ = lx_futex_wake(generation, Int32.max)
+    }
+
+    /// What the last-broken-generation word holds when `generation` broke: never 0, the word's initial value.
+    private static func marker(_ generation: UInt32) -> UInt32 {
+        generation &+ 1 == 0 ? 1 : generation &+ 1
     }
 
     /// Passes the barrier to a child: only as (part of) a ``Process``'s arguments.

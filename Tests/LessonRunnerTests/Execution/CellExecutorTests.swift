@@ -89,7 +89,7 @@ struct CellExecutorTests {
 
     @Test(arguments: containments)
     func timeoutKillsAGrandchildThatIgnoresSIGTERM(containment: ProcessContainer.Containment) throws {
-        let execution = execute("grandchild", timeout: .milliseconds(400), containment: containment)
+        let execution = execute("grandchild", timeout: .milliseconds(1500), containment: containment)
         #expect(execution.timedOut)
         #expect(execution.termination == .signaled(.terminate), "the cell's own process ends by the SIGTERM")
         #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
@@ -98,7 +98,7 @@ struct CellExecutorTests {
 
     @Test(arguments: containments, [["--setsid"], ["--double-fork"], ["--setsid", "--double-fork"]])
     func timeoutKillsAGrandchildThatEscaped(containment: ProcessContainer.Containment, arguments: [String]) throws {
-        let execution = execute("grandchild", arguments, timeout: .milliseconds(400), containment: containment)
+        let execution = execute("grandchild", arguments, timeout: .milliseconds(1500), containment: containment)
         #expect(execution.timedOut)
         #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
     }

@@ -24,6 +24,7 @@ extension MultiprocessingSuite {
             let identity = (report["identity"] ?? "").split(separator: ",").map(String.init)
             #expect(identity.count == 2 && identity[0].hasPrefix(identity[1] + ":"))
             #expect(identity.last?.hasPrefix("Process-") == true)
+            #expect(report["lineage-start-method"] == "fork", "a child started with fork starts its own with fork")
             #expect(report["leaked-descriptors"] == "0")
             #expect(report["children-left"] == "0")
         }

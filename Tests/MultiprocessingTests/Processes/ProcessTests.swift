@@ -39,7 +39,7 @@ extension MultiprocessingSuite {
         }
 
         @Test(arguments: runnerMethods)
-        func namesFollowStartOrderAndChildrenKnowTheirParent(method: StartMethod) throws {
+        func namesFollowCreationOrderAndChildrenKnowTheirParent(method: StartMethod) throws {
             let context = workerContext(method)
             defer { finishMethod(method) }
             #expect(currentProcess().name == "MainProcess")
@@ -58,6 +58,25 @@ extension MultiprocessingSuite {
             try third.start()
             #expect(Int(third.name.dropFirst("Process-".count))! > firstNumber!)
             try third.join()
+        }
+
+        /// CPython: _TestProcess.test_process (names), test_parent_process; Python names a process when it is
+        /// created (`Process-N`), and a child's children after the child (`Process-N:1`, …).
+        @Test(arguments: runnerMethods)
+        func processesAreNamedAtCreationAndChildrenInheritTheirStartMethod(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let unstarted = Process(target: TestFunctions.identity, context: context)
+            #expect(unstarted.identity.count == 1 && unstarted.name == "Process-\(unstarted.identity[0])")
+            let named = Process(target: TestFunctions.lineage, name: "worker", context: context)
+            #expect(named.identity == [unstarted.identity[0] + 1], "numbered at creation, started or not")
+            let plain = Process(target: TestFunctions.lineage, context: context)
+            try named.start()
+            try plain.start()
+            let fromNamed = try named.value(as: [String].self)
+            let fromPlain = try plain.value(as: [String].self)
+            #expect(fromNamed == ["worker", "\(named.identity[0])", "Process-\(named.identity[0]):1", method.rawValue])
+            #expect(fromPlain == [plain.name, "\(plain.identity[0])", "\(plain.name):1", method.rawValue])
         }
 
         @Test(arguments: runnerMethods)

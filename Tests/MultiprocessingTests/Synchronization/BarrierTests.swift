@@ -1,6 +1,10 @@
 import Multiprocessing
 import MultiprocessingTestFunctions
+import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension MultiprocessingSuite {
     struct BarrierTests {
@@ -15,6 +19,33 @@ extension MultiprocessingSuite {
             barrier.reset()
             #expect(!barrier.isBroken && barrier.waiting == 0)
             #expect(try Barrier(parties: 1).wait() == 0)
+        }
+
+        /// CPython: _TestBarrier.test_reset — the waiting parties get BrokenBarrierError at once.
+        @Test
+        func resetBreaksTheWaitingPartiesAtOnceAndLeavesTheBarrierUsable() throws {
+            let barrier = try Barrier(parties: 2)
+            let outcome = Mutex<MultiprocessingError?>(nil)
+            let waiter = TestThread {
+                do throws(MultiprocessingError) {
+                    _ = try barrier.wait(timeout: .seconds(20))
+                } catch {
+                    outcome.withLock { $0 = error }
+                }
+            }
+            let clock = ContinuousClock()
+            let patience = clock.now.advanced(by: .seconds(10))
+            while barrier.waiting == 0 && clock.now < patience { usleep(1_000) }
+            #expect(barrier.waiting == 1)
+            let start = clock.now
+            barrier.reset()
+            waiter.join()
+            #expect(outcome.withLock { $0 }?.code == .brokenBarrier, "the waiting party was told")
+            #expect(clock.now - start < .seconds(5), "at once, not at its own timeout")
+            #expect(!barrier.isBroken && barrier.waiting == 0, "reset leaves it usable")
+            let second = TestThread { _ = try? barrier.wait(timeout: .seconds(10)) }
+            #expect(try barrier.wait(timeout: .seconds(10)) >= 0, "both parties of the next round pass")
+            second.join()
         }
 
         @Test(arguments: runnerMethods)

@@ -10,13 +10,15 @@ func roundTrip<Message: WireMessage>(_ message: Message) throws -> Message {
 struct WireMessageTests {
     @Test
     func aStartRequestTravelsWhole() throws {
-        let request = StartRequest(version: Handshake.version, function: "square", name: "Process-7", daemon: true,
+        let request = StartRequest(version: Handshake.version, function: "square", name: "Process-7",
+                                   identity: [3, 7], startMethod: .forkserver, daemon: true,
                                    parentID: 4_000_000, parentName: "MainProcess", descriptorCount: 3,
                                    arguments: [7, 0, 255])
         let back = try roundTrip(request)
         #expect(back.version == request.version)
         #expect(back.function == "square")
         #expect(back.name == "Process-7")
+        #expect(back.identity == [3, 7] && back.startMethod == .forkserver)
         #expect(back.daemon)
         #expect(back.parentID == 4_000_000)
         #expect(back.parentName == "MainProcess")
@@ -52,8 +54,9 @@ struct WireMessageTests {
 
     @Test
     func everyTruncationAndTrailingByteIsAnError() {
-        let bytes = StartRequest(version: Handshake.version, function: "f", name: "Process-1", daemon: false,
-                                 parentID: 1, parentName: "MainProcess", descriptorCount: 0, arguments: [1]).encoded()
+        let bytes = StartRequest(version: Handshake.version, function: "f", name: "Process-1", identity: [1],
+                                 startMethod: .spawn, daemon: false, parentID: 1, parentName: "MainProcess",
+                                 descriptorCount: 0, arguments: [1]).encoded()
         for length in 0..<bytes.count {
             let error = #expect(throws: MultiprocessingError.self) {
                 try Array(bytes[..<length]).withUnsafeBufferPointer { try StartRequest(decoding: $0) }
