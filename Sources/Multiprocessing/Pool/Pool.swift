@@ -22,6 +22,8 @@
 /// threads are serialised.
 public final class Pool: Sendable {
     let engine: PoolEngine
+    /// Where the callbacks of asynchronous calls run.
+    private let callbacks = PoolCallbacks()
     /// The number of worker processes.
     public let processes: Int
 
@@ -106,6 +108,17 @@ public final class Pool: Sendable {
         try map(function, items.map { Pair($0.0, $0.1) }, chunksize: chunksize)
     }
 
+    /// Starts ``starmap(_:_:chunksize:)`` and returns at once, as Python's `Pool.starmap_async`.
+    public func starmapAsync<First, Second, Result>(
+        _ function: ProcessFunction<Pair<First, Second>, Result>, _ items: some Sequence<(First, Second)>,
+        chunksize: Int? = nil, callback: (@Sendable ([Result]) -> Void)? = nil,
+        errorCallback: (@Sendable (PoolError) -> Void)? = nil
+    ) throws(PoolError) -> AsyncResult<[Result]> {
+        try mapAsync(
+            function, items.map { Pair($0.0, $0.1) }, chunksize: chunksize, callback: callback,
+            errorCallback: errorCallback)
+    }
+
     /// `function(arguments)` run in a worker, as Python's `Pool.apply`.
     public func apply<Arguments, Result>(_ function: ProcessFunction<Arguments, Result>, _ arguments: Arguments)
         throws(PoolError) -> Result {
@@ -115,26 +128,53 @@ public final class Pool: Sendable {
     // MARK: Asynchronous calls
 
     /// Starts `function(arguments)` and returns at once; ``AsyncResult/get(timeout:)`` waits for the result.
-    public func applyAsync<Arguments, Result>(_ function: ProcessFunction<Arguments, Result>, _ arguments: Arguments)
-        throws(PoolError) -> AsyncResult<Result> {
+    ///
+    /// - Parameters:
+    ///   - callback: Called with the result once it is ready, as Python's `callback=`: on the pool's callback
+    ///     thread, one callback at a time in the order of the calls, before ``join()`` returns. Keep it short.
+    ///   - errorCallback: Called instead with the failure, as Python's `error_callback=`.
+    public func applyAsync<Arguments, Result>(
+        _ function: ProcessFunction<Arguments, Result>, _ arguments: Arguments,
+        callback: (@Sendable (Result) -> Void)? = nil, errorCallback: (@Sendable (PoolError) -> Void)? = nil
+    ) throws(PoolError) -> AsyncResult<Result> {
         let tickets = try locked { () throws(PoolError) in
             try ChunkResults.submit(function, [arguments], size: 1, to: engine)
         }
-        return AsyncResult(engine: engine, tickets: tickets) { finished, tickets in
+        let result = AsyncResult(engine: engine, tickets: tickets) { finished, tickets in
             ChunkResults.results(finished[0], tickets[0], as: Result.self)[0]
+        }
+        schedule(result, callback: callback, errorCallback: errorCallback)
+        return result
+    }
+
+    /// Runs `callback` or `errorCallback` on the callback thread once `result` is ready.
+    private func schedule<Value>(
+        _ result: AsyncResult<Value>, callback: (@Sendable (Value) -> Void)?,
+        errorCallback: (@Sendable (PoolError) -> Void)?
+    ) {
+        guard callback != nil || errorCallback != nil else { return }
+        callbacks.add {
+            do throws(PoolError) {
+                let value = try result.get()
+                callback?(value)
+            } catch {
+                errorCallback?(error)
+            }
         }
     }
 
-    /// Starts ``map(_:_:chunksize:)`` and returns at once.
+    /// Starts ``map(_:_:chunksize:)`` and returns at once, as Python's `Pool.map_async`; `callback` and
+    /// `errorCallback` as for ``applyAsync(_:_:callback:errorCallback:)``.
     public func mapAsync<Arguments, Result>(
-        _ function: ProcessFunction<Arguments, Result>, _ items: some Sequence<Arguments>, chunksize: Int? = nil
+        _ function: ProcessFunction<Arguments, Result>, _ items: some Sequence<Arguments>, chunksize: Int? = nil,
+        callback: (@Sendable ([Result]) -> Void)? = nil, errorCallback: (@Sendable (PoolError) -> Void)? = nil
     ) throws(PoolError) -> AsyncResult<[Result]> {
         let all = Array(items)
         let size = max(1, chunksize ?? defaultChunksize(all.count))
         let tickets = try locked { () throws(PoolError) in
             try ChunkResults.submit(function, all, size: size, to: engine)
         }
-        return AsyncResult(engine: engine, tickets: tickets) { finished, tickets in
+        let result = AsyncResult(engine: engine, tickets: tickets) { finished, tickets in
             var results: [Result] = []
             results.reserveCapacity(tickets.reduce(0) { $0 + $1.count })
             var firstFailure: PoolError?
@@ -154,6 +194,8 @@ public final class Pool: Sendable {
             }
             return firstFailure.map { .failure($0) } ?? .success(results)
         }
+        schedule(result, callback: callback, errorCallback: errorCallback)
+        return result
     }
 
     // MARK: Lazy iteration
@@ -182,7 +224,8 @@ public final class Pool: Sendable {
         }
     }
 
-    /// Waits for every submitted task, then for the workers to exit. Call ``close()`` or ``terminate()`` first.
+    /// Waits for every submitted task, then for the workers to exit, then for the callbacks of asynchronous calls
+    /// to have run. Call ``close()`` or ``terminate()`` first.
     ///
     /// - Throws: ``PoolError/Code/closed`` when the pool is still running.
     public func join() throws(PoolError) {
@@ -193,6 +236,7 @@ public final class Pool: Sendable {
             _ = engine.pump { !engine.isBusy }
             engine.joinWorkers()
         }
+        callbacks.drain()
     }
 
     /// Stops the workers now: `SIGTERM`, then `SIGKILL` for one still alive after 100 ms; unfinished tasks fail

@@ -4,6 +4,7 @@ import Glibc
 import LessonTestSupport
 import Multiprocessing
 import MultiprocessingTestFunctions
+import Synchronization
 import Testing
 
 extension MultiprocessingSuite {
@@ -21,6 +22,24 @@ extension MultiprocessingSuite {
                 #expect(try pool.apply(F.square, 9) == 82)
                 #expect(try pool.mapAsync(F.square, 0..<10).get(timeout: .seconds(10)) == Array(expected[..<10]))
             }
+        }
+
+        /// CPython: _TestPool.test_async (callback), test_async_error_callback, test_starmap_async,
+        /// test_map_async_callbacks.
+        @Test func asyncCallsRunTheirCallbacksInCallOrderBeforeJoinReturns() throws {
+            let pool = try Pool(processes: 2, context: workerContext(.spawn))
+            let seen = Mutex<[String]>([])
+            _ = try pool.applyAsync(F.sleep, 100, callback: { value in seen.withLock { $0.append("apply \(value)") } })
+            _ = try pool.applyAsync(
+                F.failOnThree, 3, callback: { _ in seen.withLock { $0.append("unexpected value") } },
+                errorCallback: { error in seen.withLock { $0.append("error \(error.code)") } })
+            _ = try pool.mapAsync(F.square, [1, 2], callback: { values in seen.withLock { $0.append("map \(values)") } })
+            let starmapped = try pool.starmapAsync(
+                F.multiply, [(2, 3), (4, 5)], callback: { values in seen.withLock { $0.append("starmap \(values)") } })
+            #expect(try starmapped.get(timeout: .seconds(10)) == [6, 20])
+            pool.close()
+            try pool.join()
+            #expect(seen.withLock { $0 } == ["apply 100", "error taskFailed", "map [2, 5]", "starmap [6, 20]"])
         }
 
         @Test func applyAsyncTimesOutThenDelivers() throws {
