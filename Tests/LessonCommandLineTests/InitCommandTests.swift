@@ -1,3 +1,4 @@
+import Dispatch
 import LessonTestSupport
 import SystemPackage
 import Testing
@@ -13,11 +14,23 @@ struct InitCommandTests {
         try CommandRun.run(BuiltExecutables.lesson, arguments, in: directory)
     }
 
+    /// Runs a command that takes minutes on a Dispatch thread, so that it holds none of Swift concurrency's few
+    /// threads, which the other tests need meanwhile.
+    func runAside(
+        _ executable: FilePath, _ arguments: [String], in directory: FilePath? = nil
+    ) async throws -> CommandRun {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try CommandRun.run(executable, arguments, in: directory) })
+            }
+        }
+    }
+
     func read(_ path: FilePath) throws -> String {
         String(decoding: try TemporaryFile.read(path.string), as: UTF8.self)
     }
 
-    @Test func aNewCourseBuildsAndPassesItsCheckAndItsCIScript() throws {
+    @Test func aNewCourseBuildsAndPassesItsCheckAndItsCIScript() async throws {
         let temporary = try TemporaryFolder()
         let made = try lesson(["init", "intro-course"], in: temporary.path)
         #expect(made.exitCode == 0, "\(made.standardError)")
@@ -43,7 +56,7 @@ struct InitCommandTests {
             ".package(path: \"\(BuiltExecutables.packageRoot)\")"))
 
         // One release build of the host, offline against this checkout; ci/check's own build then has nothing to do.
-        let build = try CommandRun.run(
+        let build = try await runAside(
             "/usr/bin/env",
             ["swift", "build", "--package-path", course.string, "-c", "release", "--product", "intro-course-demos"])
         try #require(build.exitCode == 0, "\(build.standardOutput)\(build.standardError)")
@@ -54,7 +67,7 @@ struct InitCommandTests {
         #expect(check.exitCode == 0, "\(check.standardOutput)\(check.standardError)")
         #expect(check.standardOutput.contains("1 cell in 1 lesson: 1 passed"))
 
-        let ci = try CommandRun.run(course.appending("ci/check"), ["--jobs", "2"], in: course)
+        let ci = try await runAside(course.appending("ci/check"), ["--jobs", "2"], in: course)
         #expect(ci.exitCode == 0, "\(ci.standardOutput)\(ci.standardError)")
         #expect(ci.standardOutput.contains("1 cell in 1 lesson: 1 passed"))
         #expect(try read(course.appending("reports/junit.xml")).contains("<testcase "))
@@ -88,5 +101,15 @@ struct InitCommandTests {
 
         #expect(access(temporary.path.appending("course").string, F_OK) != 0, "nothing was written")
         #expect(access(temporary.path.appending("2nd-course").string, F_OK) != 0)
+
+        // The working directory, as `.` or as an empty path, is refused once it holds a file.
+        let notes = creat(temporary.path.appending("notes.md").string, 0o644)
+        #expect(notes >= 0)
+        close(notes)
+        for path in [".", ""] {
+            let here = try lesson(["init", path], in: temporary.path)
+            #expect(here.exitCode == 2)
+            #expect(here.standardError.hasPrefix("lesson: error: . is not empty (notes.md); --force adds"))
+        }
     }
 }

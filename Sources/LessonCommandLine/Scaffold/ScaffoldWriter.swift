@@ -25,13 +25,13 @@ public struct ScaffoldWriter: Sendable {
         public var outcome: Outcome
     }
 
-    /// The folder to write into; created, with its parents, if missing.
+    /// The folder to write into; created, with its parents, if missing. An empty path is the working directory.
     public var folder: FilePath
     /// Whether a folder that is not empty may be written into. Existing files are kept either way.
     public var force: Bool
 
     public init(folder: FilePath, force: Bool) {
-        self.folder = folder
+        self.folder = folder.isEmpty ? "." : folder
         self.force = force
     }
 
