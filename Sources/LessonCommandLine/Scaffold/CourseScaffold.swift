@@ -67,6 +67,7 @@ public struct ScaffoldFile: Sendable, Equatable {
     /// Whether the file is a script to run (mode 0755 rather than 0644, less the umask).
     public var isExecutable: Bool
 
+    /// A file at `path`, below the package's folder, that holds `contents`.
     public init(path: String, contents: String, isExecutable: Bool = false) {
         self.path = path
         self.contents = contents

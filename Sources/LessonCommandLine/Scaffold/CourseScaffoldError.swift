@@ -32,6 +32,7 @@ public struct CourseScaffoldError: Error, Sendable, Equatable, CustomStringConve
     /// The system's reason, for failures to write.
     public var errno: Errno?
 
+    /// An error with `code`, about `path`, that reads `message` (followed by the system's reason, if any).
     public init(_ code: Code, path: FilePath? = nil, _ message: String, errno: Errno? = nil) {
         self.code = code
         self.path = path

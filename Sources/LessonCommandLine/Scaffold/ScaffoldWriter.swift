@@ -22,6 +22,7 @@ public struct ScaffoldWriter: Sendable {
     public struct WrittenFile: Sendable, Equatable {
         /// The file's path: the folder as given, then the file's relative path.
         public var path: FilePath
+        /// Whether it was written or kept.
         public var outcome: Outcome
     }
 
@@ -30,6 +31,7 @@ public struct ScaffoldWriter: Sendable {
     /// Whether a folder that is not empty may be written into. Existing files are kept either way.
     public var force: Bool
 
+    /// A writer into `folder`; with `force`, a folder that is not empty is written into too.
     public init(folder: FilePath, force: Bool) {
         self.folder = folder.isEmpty ? "." : folder
         self.force = force
@@ -66,7 +68,8 @@ public struct ScaffoldWriter: Sendable {
     private func prepareFolder(_ created: inout CreatedPaths) throws(CourseScaffoldError) {
         var status = stat()
         guard stat(folder.string, &status) == 0 else {
-            guard errno == ENOENT else { throw cannotWrite(folder, "cannot use the folder \(folder)") }
+            let code = errno
+            guard code == ENOENT else { throw cannotWrite(folder, "cannot use the folder \(folder)", code) }
             try createFolders(folder, &created)
             return
         }
@@ -84,7 +87,10 @@ public struct ScaffoldWriter: Sendable {
     }
 
     private func entries(of folder: FilePath) throws(CourseScaffoldError) -> [String] {
-        guard let handle = opendir(folder.string) else { throw cannotWrite(folder, "cannot read the folder \(folder)") }
+        guard let handle = opendir(folder.string) else {
+            let code = errno
+            throw cannotWrite(folder, "cannot read the folder \(folder)", code)
+        }
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
@@ -104,8 +110,9 @@ public struct ScaffoldWriter: Sendable {
             partial.append(component)
             if mkdir(partial.string, 0o777) == 0 {
                 created.folders.append(partial)
-            } else if errno != EEXIST {
-                throw cannotWrite(partial, "cannot create the folder \(partial)")
+            } else {
+                let code = errno
+                if code != EEXIST { throw cannotWrite(partial, "cannot create the folder \(partial)", code) }
             }
         }
     }
@@ -118,7 +125,10 @@ public struct ScaffoldWriter: Sendable {
         let temporaryName = "." + (path.lastComponent?.string ?? "file") + ".XXXXXX"
         var template = Array(directory.appending(temporaryName).string.utf8CString)
         let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard raw >= 0 else { throw cannotWrite(path, "cannot write \(path)") }
+        guard raw >= 0 else {
+            let code = errno
+            throw cannotWrite(path, "cannot write \(path)", code)
+        }
         _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(temporary) }
@@ -137,15 +147,16 @@ public struct ScaffoldWriter: Sendable {
         }
         // link(2) fails with EEXIST rather than replace a file created since the check above.
         guard link(temporary, path.string) == 0 else {
-            if errno == EEXIST { return false }
-            throw cannotWrite(path, "cannot write \(path)")
+            let code = errno
+            if code == EEXIST { return false }
+            throw cannotWrite(path, "cannot write \(path)", code)
         }
         return true
     }
 
-    /// An error for the failed call that just set `errno`.
-    private func cannotWrite(_ path: FilePath, _ message: String) -> CourseScaffoldError {
-        CourseScaffoldError(.cannotWrite, path: path, message, errno: Errno(rawValue: errno))
+    /// An error for a failed call, with the `errno` it set (read right after the call).
+    private func cannotWrite(_ path: FilePath, _ message: String, _ code: Int32) -> CourseScaffoldError {
+        CourseScaffoldError(.cannotWrite, path: path, message, errno: Errno(rawValue: code))
     }
 }
 
