@@ -12,6 +12,8 @@ struct LessonCommand: ParsableCommand {
             Exit status: 0 when every cell passed, 1 when a cell failed, had an error or timed out, 2 for a usage or \
             lesson error.
             """,
-        subcommands: [List.self, Run.self, Check.self, Accept.self, Render.self, Serve.self, Demos.self]
+        subcommands: [
+            Init.self, List.self, Run.self, Check.self, Accept.self, Render.self, Serve.self, Demos.self,
+        ]
     )
 }
