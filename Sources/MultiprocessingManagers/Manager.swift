@@ -43,13 +43,15 @@ public final class Manager: Sendable {
     /// - Parameters:
     ///   - address: `nil` for a Unix socket in a new private directory under `$TMPDIR` (or `/tmp`); a
     ///     ``ManagerAddress/tcp(host:port:)`` to serve other processes by address (port 0: any free port).
-    ///   - authkey: The key; `nil` for 32 random bytes.
+    ///   - authkey: The key; `nil` for the process tree's own key, ``Multiprocessing/ProcessDescription/authkey``
+    ///     of ``Multiprocessing/currentProcess()``, as Python's managers (so that a child can connect with
+    ///     ``connect(to:authkey:timeout:)`` without being given the key).
     ///   - timeout: See ``timeout``.
     ///   - context: The start method of the server process.
     /// - Throws: ``MultiprocessingError`` when the directory, the process or the listening socket cannot be made.
     public init(address: ManagerAddress? = nil, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10),
                 context: Context = .default) throws(MultiprocessingError) {
-        let key = authkey ?? ManagerAuthentication.randomBytes()
+        let key = authkey ?? currentProcess().authkey
         var directory: String?
         let listenAddress: ManagerAddress
         if let address {
@@ -100,9 +102,14 @@ public final class Manager: Sendable {
     ///
     /// - Throws: ``MultiprocessingError/Code/managerGone`` when nothing listens at `address`,
     ///   ``MultiprocessingError/Code/authenticationFailed`` when the key is wrong.
-    public static func connect(to address: ManagerAddress, authkey: [UInt8], timeout: Duration = .seconds(10))
-        throws(MultiprocessingError) -> Manager {
-        Manager(connected: try ManagerConnection(to: address, authkey: authkey), authkey: authkey, timeout: timeout)
+    ///
+    /// - Parameter authkey: The manager's key; `nil` for the process tree's own key, as Python's default.
+    public static func connect(
+        to address: ManagerAddress, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10)
+    ) throws(MultiprocessingError) -> Manager {
+        let authkey = authkey ?? currentProcess().authkey
+        return Manager(
+            connected: try ManagerConnection(to: address, authkey: authkey), authkey: authkey, timeout: timeout)
     }
 
     private init(connected: ManagerConnection, authkey: [UInt8], timeout: Duration) {

@@ -60,6 +60,15 @@ public enum TestFunctions {
         return [currentProcess().name, CurrentIdentityText.current(), grandchild.name, getStartMethod().rawValue]
     }
 
+    /// What ``currentProcess()`` and ``parentProcess()`` say in the child: its authkey in hex, whether it and its
+    /// parent are alive, its exit code, and whether its ident is its pid.
+    public static let currentMembers = ProcessFunction("test.currentMembers") { (_: Empty) -> [String] in
+        let me = currentProcess()
+        return [me.authkey.map { String($0, radix: 16) }.joined(), String(me.isAlive),
+                String(parentProcess()?.isAlive ?? false), me.exitCode.map(String.init) ?? "nil",
+                String(me.ident == me.pid)]
+    }
+
     /// Sends back every message until end of file; returns how many.
     public static let echo = ProcessFunction("test.echo") { (connection: Connection) -> Int in
         var count = 0
@@ -142,7 +151,7 @@ public enum TestFunctions {
         exitSilently.registration, sleep.registration, printLines.registration, identity.registration, echo.registration,
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
-        holdWithoutReading.registration, lineage.registration,
+        holdWithoutReading.registration, lineage.registration, currentMembers.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all
 }
 

@@ -111,6 +111,7 @@ enum ChildEntry {
             state.isChild = true
             state.identity = request.identity
             state.created = 0
+            if !request.authkey.isEmpty { state.authkey = request.authkey }
             state.parent = ProcessDescription(name: request.parentName, pid: ProcessID(rawValue: request.parentID),
                                               daemon: false)
         }

@@ -17,6 +17,8 @@ struct StartRequest: Sendable, WireMessage {
     var identity: [Int]
     /// How the child was started: its own default start method, as the context that started it.
     var startMethod: StartMethod
+    /// The tree's authentication key, ``ProcessDescription/authkey``.
+    var authkey: [UInt8]
     var daemon: Bool
     var parentID: Int32
     var parentName: String
@@ -30,6 +32,7 @@ struct StartRequest: Sendable, WireMessage {
         bytes.appendTagged(name)
         bytes.appendTagged(identity.map(String.init).joined(separator: ":"))
         bytes.appendTagged(startMethod.rawValue)
+        bytes.appendTagged(authkey)
         bytes.appendTagged(daemon)
         bytes.appendTagged(Int(parentID))
         bytes.appendTagged(parentName)
@@ -37,13 +40,15 @@ struct StartRequest: Sendable, WireMessage {
         bytes.appendTagged(arguments)
     }
 
-    init(version: Int, function: String, name: String, identity: [Int], startMethod: StartMethod, daemon: Bool,
-         parentID: Int32, parentName: String, descriptorCount: Int, arguments: [UInt8]) {
+    init(version: Int, function: String, name: String, identity: [Int], startMethod: StartMethod,
+         authkey: [UInt8] = [], daemon: Bool, parentID: Int32, parentName: String, descriptorCount: Int,
+         arguments: [UInt8]) {
         self.version = version
         self.function = function
         self.name = name
         self.identity = identity
         self.startMethod = startMethod
+        self.authkey = authkey
         self.daemon = daemon
         self.parentID = parentID
         self.parentName = parentName
@@ -67,12 +72,13 @@ struct StartRequest: Sendable, WireMessage {
         guard identity.allSatisfy({ $0 != nil }), let startMethod = StartMethod(rawValue: try reader.string()) else {
             throw MultiprocessingError(.codingFailed, "a malformed start request: the identity or start method")
         }
+        let authkey = try reader.bytes()
         let daemon = try reader.bool()
         guard let parentID = Int32(exactly: try reader.int()) else {
             throw MultiprocessingError(.codingFailed, "a malformed start request: the parent's id")
         }
         self.init(version: version, function: function, name: name, identity: identity.compactMap { $0 },
-                  startMethod: startMethod, daemon: daemon, parentID: parentID,
+                  startMethod: startMethod, authkey: authkey, daemon: daemon, parentID: parentID,
                   parentName: try reader.string(), descriptorCount: try reader.int(), arguments: try reader.bytes())
     }
 }

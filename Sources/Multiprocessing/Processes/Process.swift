@@ -38,6 +38,8 @@ public final class Process: Sendable {
         var reply: ChildReply?
         var replyMissing = false
         var status: TerminationStatus?
+        /// Whether ``close()`` released the child's handle.
+        var closed = false
     }
 
     /// The function's name, as the child looks it up.
@@ -135,6 +137,9 @@ public final class Process: Sendable {
                     + "bootstrap(_:): call it first in main.swift, before starting processes")
         }
         let (name, daemon) = try state.withLock { (state) throws(MultiprocessingError) -> (String, Bool) in
+            guard !state.closed else {
+                throw MultiprocessingError(.invalidState, "cannot start \(state.name): the Process object is closed")
+            }
             guard state.handle == nil else {
                 throw MultiprocessingError(.invalidState, "\(state.name) was already started")
             }
@@ -174,7 +179,7 @@ public final class Process: Sendable {
         let me = currentProcess()
         let request = StartRequest(
             version: Handshake.version, function: functionName, name: name, identity: identity,
-            startMethod: method, daemon: daemon,
+            startMethod: method, authkey: me.authkey, daemon: daemon,
             parentID: me.pid.rawValue, parentName: me.name, descriptorCount: transfer.descriptors.count,
             arguments: arguments)
 
@@ -198,7 +203,7 @@ public final class Process: Sendable {
     @discardableResult
     public func join(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
         guard let (handle, control) = state.withLock({ state in state.handle.map { ($0, state.control) } }) else {
-            throw MultiprocessingError(.invalidState, "cannot join \(name): it was not started")
+            throw MultiprocessingError(.invalidState, "cannot join \(name): " + notRunningReason)
         }
         if state.withLock({ $0.status != nil }) { return true }
         let clock = ContinuousClock()
@@ -295,9 +300,44 @@ public final class Process: Sendable {
     /// Sends `signal` to the child. A child that has ended is not an error.
     public func send(_ signal: Signal) throws(MultiprocessingError) {
         guard let handle = state.withLock({ $0.handle }) else {
-            throw MultiprocessingError(.invalidState, "cannot signal \(name): it was not started")
+            throw MultiprocessingError(.invalidState, "cannot signal \(name): " + notRunningReason)
         }
         try handle.send(signal)
+    }
+
+    /// Why the process has no child to join or signal.
+    private var notRunningReason: String {
+        state.withLock { $0.closed } ? "the Process object is closed" : "it was not started"
+    }
+
+    // MARK: Closing
+
+    /// Releases what the object holds for its child (the process descriptor, the control channel), as Python's
+    /// `Process.close()`. Afterwards ``start()``, ``join(timeout:)``, ``value(as:timeout:)`` and the signals throw
+    /// ``MultiprocessingError/Code/invalidState``; ``pid`` is `nil` and ``isAlive`` `false`, while ``exitCode``
+    /// and ``terminationStatus`` keep how the child ended. Closing twice does nothing.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/invalidState`` while the child still runs (Python's `ValueError`):
+    ///   join or terminate it first.
+    public func close() throws(MultiprocessingError) {
+        let handle = state.withLock { $0.closed ? nil : $0.handle }
+        if let handle, state.withLock({ $0.status == nil }) {
+            guard let status = try handle.poll() else {
+                throw MultiprocessingError(
+                    .invalidState, "cannot close \(name): it is still running; join() or terminate() it first")
+            }
+            state.withLock { $0.status = status }
+        }
+        let control = state.withLock { state -> Connection? in
+            defer {
+                state.control = nil
+                state.handle = nil
+                state.closed = true
+            }
+            return state.control
+        }
+        control?.close()
+        ChildTable.remove(self)
     }
 }
 

@@ -12,6 +12,26 @@ public struct ProcessDescription: Hashable, Sendable, CustomStringConvertible {
     /// Whether the process is a daemonic child.
     public var daemon: Bool
 
+    /// The process's ID, under Python's other name for it (`ident`).
+    public var ident: ProcessID { pid }
+
+    /// Whether the process is running: always true for ``currentProcess()``; for ``parentProcess()``, whether the
+    /// parent has not exited (as Python's `parent_process().is_alive()`).
+    public var isAlive: Bool {
+        if pid == .current { return true }
+        // Signal 0 checks that the process exists; a parent that exited leaves this child to another reaper, so
+        // the parent's id is not ours to see again unless it was reused, which the parent-death signal makes moot.
+        return Glibc.kill(pid.rawValue, 0) == 0 || errno == EPERM
+    }
+
+    /// The exit code of a process that has ended: always `nil` for ``currentProcess()`` and
+    /// ``parentProcess()``, which describe running processes (Python's `exitcode` is `None` for them too).
+    public var exitCode: Int32? { nil }
+
+    /// The authentication key of the process tree, as Python's `current_process().authkey`: 32 random bytes made
+    /// in the main process and inherited by every child, the default key of a ``Manager``'s clients.
+    public var authkey: [UInt8] { CurrentIdentity.withState { $0.authkey } }
+
     /// `Process-1 (pid 4242)`.
     public var description: String { "\(name) (pid \(pid))" }
 }
@@ -28,6 +48,16 @@ enum CurrentIdentity {
         var identity: [Int] = []
         /// How many ``Process`` objects this process has created.
         var created = 0
+        /// The tree's authentication key: made here in the main process, taken from the parent in a child.
+        var authkey: [UInt8] = CurrentIdentity.randomKey()
+    }
+
+    /// 32 random bytes from the kernel.
+    static func randomKey() -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        return bytes
     }
 
     nonisolated(unsafe) private static var state = State()

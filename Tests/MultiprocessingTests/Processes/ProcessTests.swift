@@ -79,6 +79,37 @@ extension MultiprocessingSuite {
             #expect(fromPlain == [plain.name, "\(plain.identity[0])", "\(plain.name):1", method.rawValue])
         }
 
+        /// CPython: _TestProcess.test_close — close() refuses a running child, then the object is spent.
+        @Test func closeReleasesAnEndedChildAndRefusesARunningOne() throws {
+            let context = workerContext(.spawn)
+            let process = Process(target: TestFunctions.sleep, arguments: 60_000, context: context)
+            try process.start()
+            let running = #expect(throws: MultiprocessingError.self) { try process.close() }
+            #expect(running?.code == .invalidState)
+            try process.kill()
+            try process.join()
+            try process.close()
+            try process.close()
+            #expect(process.pid == nil && !process.isAlive)
+            #expect(process.exitCode == -9, "how it ended is kept")
+            for attempt in [{ try process.start() }, { _ = try process.join() }, { try process.terminate() }] {
+                let error = #expect(throws: MultiprocessingError.self) { try attempt() }
+                #expect(error?.code == .invalidState && error?.description.contains("closed") == true)
+            }
+        }
+
+        /// CPython: _TestProcess.test_current, test_parent_process — the members of current_process(), and the
+        /// authkey every child inherits.
+        @Test(arguments: runnerMethods)
+        func currentProcessHasPythonsMembersAndChildrenInheritTheAuthkey(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let me = currentProcess()
+            #expect(me.isAlive && me.exitCode == nil && me.ident == me.pid && me.authkey.count == 32)
+            let reply = try TestFunctions.currentMembers.run(Empty(), context: context)
+            #expect(reply == [me.authkey.map { String($0, radix: 16) }.joined(), "true", "true", "nil", "true"])
+        }
+
         @Test(arguments: runnerMethods)
         func anErrorThrownInTheChildComesBackWithItsDescription(method: StartMethod) throws {
             let context = workerContext(method)
