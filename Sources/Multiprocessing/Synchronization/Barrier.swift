@@ -9,6 +9,11 @@ import CLinuxShims
 /// let index = try barrier.wait(timeout: .seconds(5))   // 0, 1 or 2: a different one in each
 /// ```
 ///
+/// As in Python, a barrier may have an `action`, run by one of the parties when the last one arrives and before
+/// any is released, and a default `timeout` for ``wait(timeout:)``. Python pickles the action with the barrier, so
+/// it must be a module-level function; here it is a registered ``ProcessFunction`` that takes and returns nothing,
+/// found by name in whichever process runs it.
+///
 /// Layout, in shared memory with no name: a robust mutex, then the count of arrived parties, a generation word
 /// (the futex the parties sleep on; the last to arrive advances it and wakes them), the broken word (whether the
 /// barrier is broken now), the number of parties, and the last broken generation (plus one, so that a party that
@@ -24,11 +29,23 @@ public final class Barrier: Codable, Sendable {
     private var broken: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 8) }
     private var partiesWord: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 12) }
     private var brokenGeneration: UnsafeMutablePointer<UInt32> { mapping.word(at: RobustMutex.reservedSize + 16) }
+    /// The registered function the last arriving party runs before the others are released, if any.
+    public let actionName: String?
+    /// How long ``wait(timeout:)`` waits when given no timeout; `nil`: no limit.
+    public let timeout: Duration?
 
-    /// A barrier for `parties` processes (at least 1).
+    /// A barrier for `parties` processes (at least 1), as Python's `Barrier(parties, action, timeout)`.
     ///
+    /// - Parameters:
+    ///   - action: Run by the last party to arrive, before any party is released; registered with
+    ///     ``bootstrap(_:)`` like a process's target, since any of the processes may run it. If it throws, the
+    ///     barrier breaks and that party's ``wait(timeout:)`` throws the error.
+    ///   - timeout: The default of ``wait(timeout:)``.
     /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
-    public init(parties: Int) throws(MultiprocessingError) {
+    public init(parties: Int, action: ProcessFunction<Empty, Empty>? = nil, timeout: Duration? = nil)
+        throws(MultiprocessingError) {
+        actionName = action?.name
+        self.timeout = timeout
         precondition(parties >= 1 && parties <= Int(Int32.max), "a barrier needs at least one party")
         mapping = try SharedMemoryMapping(size: Self.size, name: "multiprocessing-Barrier")
         mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
@@ -44,14 +61,16 @@ public final class Barrier: Codable, Sendable {
     /// Whether the barrier is broken.
     public var isBroken: Bool { lx_atomic_load_u32(broken) != 0 }
 
-    /// Waits until `parties` processes have called this (up to `timeout`; `nil`: no limit).
+    /// Waits until `parties` processes have called this (up to `timeout`; `nil`: the barrier's ``timeout``, and
+    /// with none, no limit).
     ///
     /// - Returns: a different index in `0..<parties` for each of the parties that passed together.
     /// - Throws: ``MultiprocessingError/Code/brokenBarrier`` when the barrier is or becomes broken: this party or
-    ///   another timed out, or ``abort()`` was called.
+    ///   another timed out, ``abort()`` or ``reset()`` was called, or the action threw (this party gets the action's
+    ///   error, with its description in ``MultiprocessingError/remoteDescription``).
     @discardableResult
     public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Int {
-        let deadline = Deadline(timeout)
+        let deadline = Deadline(timeout ?? self.timeout)
         mutex.lockRecovering()
         if lx_atomic_load_u32(broken) != 0 {
             mutex.unlock()
@@ -60,6 +79,11 @@ public final class Barrier: Codable, Sendable {
         let observed = lx_atomic_load_u32(generation)
         let index = Int(lx_atomic_add_u32(arrived, 1)) - 1
         if index + 1 == parties {
+            if let failure = runAction() {
+                breakLocked()
+                mutex.unlock()
+                throw failure
+            }
             lx_atomic_store_u32(arrived, 0)
             _ = lx_atomic_add_u32(generation, 1)
             _ = lx_futex_wake(generation, Int32.max)
@@ -83,6 +107,23 @@ public final class Barrier: Codable, Sendable {
                 continue
             }
             _ = lx_futex_wait(generation, observed, deadline.remainingNanoseconds)
+        }
+    }
+
+    /// Runs the action, if any; returns why it failed.
+    private func runAction() -> MultiprocessingError? {
+        guard let actionName else { return nil }
+        guard let function = FunctionRegistry.lookUp(actionName) else {
+            return MultiprocessingError(
+                .functionNotRegistered, "the barrier's action '\(actionName)' is not registered in this executable")
+        }
+        do {
+            _ = try function.invoke(try BinaryEncoder().encode(Empty()), DescriptorTransfer())
+            return nil
+        } catch let error as MultiprocessingError {
+            return MultiprocessingError(.brokenBarrier, "the barrier's action failed", remoteDescription: "\(error)")
+        } catch {
+            return MultiprocessingError(.brokenBarrier, "the barrier's action failed", remoteDescription: "\(error)")
         }
     }
 
@@ -125,6 +166,9 @@ public final class Barrier: Codable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(mapping.encodeDescriptor(encoder, "Barrier"))
+        try container.encode(actionName ?? "")
+        let (seconds, attoseconds) = timeout?.components ?? (0, 0)
+        try container.encode(timeout == nil ? -1 : seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Maps a barrier passed by the parent.
@@ -133,5 +177,9 @@ public final class Barrier: Codable, Sendable {
         mapping = try SharedMemoryMapping.decode(
             decoder, index: container.decode(Int.self), minimumSize: Self.size, what: "Barrier")
         mutex = RobustMutex(address: mapping.base)
+        let name = try container.decode(String.self)
+        actionName = name.isEmpty ? nil : name
+        let nanoseconds = try container.decode(Int64.self)
+        timeout = nanoseconds < 0 ? nil : .nanoseconds(nanoseconds)
     }
 }

@@ -48,6 +48,44 @@ extension MultiprocessingSuite {
             second.join()
         }
 
+        /// CPython: _TestBarrier.test_action, test_abort_and_reset (a failing action breaks the barrier),
+        /// test_default_timeout.
+        @Test
+        func theActionRunsOnceBeforeThePartiesAreReleasedAndAFailingOneBreaksTheBarrier() throws {
+            bootstrap([BarrierActions.count.registration, BarrierActions.fail.registration])
+            let barrier = try Barrier(parties: 2, action: BarrierActions.count)
+            let before = BarrierActions.runs.load(ordering: .relaxed)
+            let other = TestThread { _ = try? barrier.wait(timeout: Duration.seconds(10)) }
+            _ = try barrier.wait(timeout: .seconds(10))
+            other.join()
+            #expect(BarrierActions.runs.load(ordering: .relaxed) == before + 1, "one party ran the action, once")
+
+            let failing = try Barrier(parties: 2, action: BarrierActions.fail)
+            let outcome = Mutex<MultiprocessingError?>(nil)
+            let waiter = TestThread {
+                do throws(MultiprocessingError) {
+                    _ = try failing.wait(timeout: Duration.seconds(10))
+                } catch {
+                    outcome.withLock { $0 = error }
+                }
+            }
+            let mine = #expect(throws: MultiprocessingError.self) { try failing.wait(timeout: Duration.seconds(10)) }
+            waiter.join()
+            let errors = [mine, outcome.withLock { $0 }]
+            #expect(errors.allSatisfy { $0?.code == .brokenBarrier } && failing.isBroken)
+            #expect(errors.contains { $0?.remoteDescription?.contains("the action refused") == true },
+                    "the party that ran the action gets its error")
+        }
+
+        @Test func waitUsesTheBarriersDefaultTimeout() throws {
+            let barrier = try Barrier(parties: 2, timeout: .milliseconds(50))
+            #expect(barrier.timeout == .milliseconds(50))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = #expect(throws: MultiprocessingError.self) { try barrier.wait() }
+            #expect(error?.code == .brokenBarrier && clock.now - start < .seconds(5))
+        }
+
         @Test(arguments: runnerMethods)
         func severalProcessesPassTogether(method: StartMethod) throws {
             let context = workerContext(method)
@@ -67,5 +105,21 @@ extension MultiprocessingSuite {
             }
             #expect(indices.sorted() == [0, 1, 2, 3])
         }
+    }
+}
+
+struct ActionRefusal: Error, CustomStringConvertible {
+    var description: String { "the action refused" }
+}
+
+/// Barrier actions for the tests above, run in this test process.
+enum BarrierActions {
+    static let runs = Atomic<Int>(0)
+    static let count = ProcessFunction("test.barrier.count") { (_: Empty) -> Empty in
+        runs.add(1, ordering: .relaxed)
+        return Empty()
+    }
+    static let fail = ProcessFunction("test.barrier.fail") { (_: Empty) -> Empty in
+        throw ActionRefusal()
     }
 }
