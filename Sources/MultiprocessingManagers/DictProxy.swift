@@ -49,6 +49,17 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
         return try removed.unwrap(as: Value.self)
     }
 
+    /// Removes and returns the entry inserted last, as Python's `d.popitem()`.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`KeyError`) when the dict is empty.
+    public func popItem() throws(MultiprocessingError) -> (key: Key, value: Value) {
+        let pair = try proxy.call("popitem")
+        guard case .list(let parts) = pair, parts.count == 2 else {
+            throw MultiprocessingError(.codingFailed, "popitem() answered \(pair), not a key and a value")
+        }
+        return (try parts[0].unwrap(as: Key.self), try parts[1].unwrap(as: Value.self))
+    }
+
     /// Whether `key` is in the dict; Python's `key in d`.
     public func contains(_ key: Key) throws(MultiprocessingError) -> Bool {
         try proxy.call("__contains__", arguments: [try ManagedValue(wrapping: key)]) == .bool(true)

@@ -87,6 +87,18 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
         try proxy.call("__contains__", arguments: [try wrap(element)]) == .bool(true)
     }
 
+    /// How many elements equal `element`; Python's `l.count(element)`.
+    public func count(of element: Element) throws(MultiprocessingError) -> Int {
+        try proxy.call("count", arguments: [try wrap(element)]).unwrap(as: Int.self)
+    }
+
+    /// The position of the first element equal to `element`; Python's `l.index(element)`.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`ValueError`) when there is none.
+    public func index(of element: Element) throws(MultiprocessingError) -> Int {
+        try proxy.call("index", arguments: [try wrap(element)]).unwrap(as: Int.self)
+    }
+
     /// The number of elements; Python's `len(l)`.
     public func count() throws(MultiprocessingError) -> Int {
         try proxy.call("__len__").unwrap(as: Int.self)

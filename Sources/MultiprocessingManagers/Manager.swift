@@ -192,14 +192,18 @@ public final class Manager: Sendable {
     }
 
     /// A new queue of ``ManagedValue``s; with a `name`, the queue of that name.
-    public func queue(name: String? = nil) throws(MultiprocessingError) -> QueueProxy<ManagedValue> {
-        try queue(of: ManagedValue.self, name: name)
+    public func queue(maxsize: Int = 0, name: String? = nil)
+        throws(MultiprocessingError) -> QueueProxy<ManagedValue> {
+        try queue(of: ManagedValue.self, maxsize: maxsize, name: name)
     }
 
     /// A new queue of `Element`s; with a `name`, the queue of that name.
-    public func queue<Element>(of type: Element.Type, name: String? = nil)
+    ///
+    /// - Parameter maxsize: The most elements it holds, as Python's `manager.Queue(maxsize)`: a
+    ///   ``QueueProxy/put(_:timeout:)`` on a full queue waits. 0 or less: no limit.
+    public func queue<Element>(of type: Element.Type, maxsize: Int = 0, name: String? = nil)
         throws(MultiprocessingError) -> QueueProxy<Element> {
-        QueueProxy(try create("Queue", name: name))
+        QueueProxy(try create("Queue", maxsize > 0 ? [.int(maxsize)] : [], name: name))
     }
 
     /// A new lock; with a `name`, the lock of that name.

@@ -176,7 +176,9 @@ final class ManagerServer: @unchecked Sendable {
                 _ = try namespace.call("__setattr__", ["value", arguments.first ?? .none], monitor: monitor)
             }
             return namespace
-        case "Queue": return ServerQueue()
+        case "Queue":
+            if case .int(let maxsize)? = arguments.first { return ServerQueue(maxsize: maxsize) }
+            return ServerQueue()
         case "Lock": return ServerLock()
         case "Event": return ServerEvent()
         default:

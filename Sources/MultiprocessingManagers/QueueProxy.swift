@@ -1,6 +1,7 @@
 import Multiprocessing
 
-/// A queue held by a ``Manager``'s server, as Python's `manager.Queue()`: unbounded, first in first out.
+/// A queue held by a ``Manager``'s server, as Python's `manager.Queue(maxsize)`: first in first out, unbounded
+/// unless made with a `maxsize`.
 public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
@@ -10,9 +11,24 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
         self.proxy = proxy
     }
 
-    /// Appends `element`; never blocks (the queue has no maximum size).
-    public func put(_ element: Element) throws(MultiprocessingError) {
-        try proxy.call("put", arguments: [try ManagedValue(wrapping: element)])
+    /// Appends `element`, waiting up to `timeout` (`nil`: as long as it takes) for room in a queue with a
+    /// `maxsize`; a queue without one never makes it wait.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/full`` when the queue stayed full.
+    public func put(_ element: Element, timeout: Duration? = nil) throws(MultiprocessingError) {
+        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
+            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        do {
+            try proxy.call("put", arguments: [try ManagedValue(wrapping: element), .bool(true), seconds],
+                           waiting: timeout)
+        } catch where error.code == .remoteError && error.remoteDescription == "Full" {
+            throw MultiprocessingError(.full, "the manager's queue stayed full")
+        }
+    }
+
+    /// Whether the queue holds `maxsize` elements; Python's `q.full()`.
+    public func isFull() throws(MultiprocessingError) -> Bool {
+        try proxy.call("full") == .bool(true)
     }
 
     /// Takes the oldest element, waiting up to `timeout` (`nil`: as long as it takes) for one.

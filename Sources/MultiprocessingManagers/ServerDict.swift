@@ -46,6 +46,12 @@ final class ServerDict: ServerObject {
             if let value = remove(key) { return value }
             if arguments.count > 1 { return arguments[1] }
             throw ServerMethodError("KeyError: \(key)")
+        case "popitem":
+            // Python's dict.popitem(): the last inserted pair (LIFO), or KeyError when empty.
+            guard let key = keys.last, let value = remove(key) else {
+                throw ServerMethodError("KeyError: 'popitem(): dictionary is empty'")
+            }
+            return .list([key, value])
         case "keys": return .list(keys)
         case "values": return .list(values)
         case "items", "copy": return .dict(zip(keys, values).map { ManagedPair($0, $1) })

@@ -5,12 +5,26 @@ final class ServerQueue: ServerObject {
     var typeid: String { "Queue" }
     private var items: [ManagedValue] = []
     private var head = 0
+    /// The most items it holds; 0 or less: no limit, as Python's `Queue(maxsize)`.
+    private let maxsize: Int
+
+    init(maxsize: Int = 0) {
+        self.maxsize = maxsize
+    }
+
+    private var isFull: Bool { maxsize > 0 && items.count - head >= maxsize }
 
     func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
         switch method {
         case "put":
-            items.append(try arguments.argument(0, method))
+            let item = try arguments.argument(0, method)
+            let block = arguments.count < 2 || arguments[1] != .bool(false)
+            guard monitor.wait(timeout: block ? arguments.timeout(2) : .zero, until: { !isFull }) else {
+                throw ServerMethodError("Full")
+            }
+            items.append(item)
             return .none
+        case "full": return .bool(isFull)
         case "get":
             let block = arguments.first != .bool(false)
             let ready = monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }

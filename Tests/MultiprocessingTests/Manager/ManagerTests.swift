@@ -69,6 +69,30 @@ extension MultiprocessingSuite {
                 // CPython: _TestNamespace.test_namespace — `_` attributes hidden, items sorted.
                 #expect("\(namespace)" == "Namespace(name=\"it's\", x=1)")
 
+                // CPython: _TestQueue.test_qsize / test_put with maxsize, _TestContainers.test_dict (popitem),
+                // test_list (count, index).
+                let bounded = try manager.queue(of: Int.self, maxsize: 2)
+                try bounded.put(1)
+                try bounded.put(2)
+                #expect(try bounded.isFull() && bounded.qsize() == 2)
+                let full = #expect(throws: MultiprocessingError.self) { try bounded.put(3, timeout: .milliseconds(50)) }
+                #expect(full?.code == .full)
+                #expect(try bounded.get() == 1)
+                try bounded.put(3, timeout: .seconds(5))
+                #expect(try !manager.queue(of: Int.self).isFull(), "a queue without maxsize is never full")
+
+                let ordered: DictProxy<String, Int> = try manager.dict(as: DictProxy<String, Int>.self)
+                try ordered.set("a", 1)
+                try ordered.set("b", 2)
+                #expect(try ordered.popItem() == ("b", 2) && ordered.count() == 1, "the last inserted first")
+                _ = try ordered.popItem()
+                let emptied = #expect(throws: MultiprocessingError.self) { try ordered.popItem() }
+                #expect(emptied?.remoteDescription?.hasPrefix("KeyError") == true)
+
+                let counted = try manager.list([5, 6, 5, 7])
+                #expect(try counted.count(of: 5) == 2 && counted.index(of: 7) == 3)
+                #expect(throws: MultiprocessingError.self) { try counted.index(of: 9) }
+
                 let value = try manager.value(2.5)
                 try value.set(try value.get() * 2)
                 #expect(try value.value == 5.0)
