@@ -22,6 +22,9 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
 
         /// A system call failed; ``MultiprocessingError/underlyingError`` says why.
         public static let systemCallFailed = Code("systemCallFailed")
+        /// A size, count, index, timeout or name passed in is out of range or malformed (Python's `ValueError`
+        /// and `IndexError`); the message names the argument and the values it may take.
+        public static let invalidArgument = Code("invalidArgument")
         /// A child could not be started.
         public static let startFailed = Code("startFailed")
         /// The registered function threw in the child; ``MultiprocessingError/remoteDescription`` holds the
@@ -66,6 +69,9 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
         /// A method called through a manager's proxy failed on the server (Python's `KeyError`, `IndexError`, …);
         /// ``MultiprocessingError/remoteDescription`` says how.
         public static let remoteError = Code("remoteError")
+        /// A message did not fit the buffer it was received into (Python's `BufferTooShort`);
+        /// ``MultiprocessingError/receivedMessage`` holds the whole message.
+        public static let bufferTooShort = Code("bufferTooShort")
     }
 
     /// What kind of failure.
@@ -76,6 +82,8 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// For ``Code/childFailed``: the description of the error the child's function threw.
     public var remoteDescription: String?
+    /// For ``Code/bufferTooShort``: the message that did not fit, as Python's `BufferTooShort.args[0]`.
+    public var receivedMessage: [UInt8]?
 
     /// Makes an error.
     public init(_ code: Code, _ message: String, underlyingError: Errno? = nil, remoteDescription: String? = nil) {

@@ -173,6 +173,33 @@ public final class Connection: Codable, Sendable {
         try withNextMessage { bytes in Array(bytes) }
     }
 
+    /// Receives the next message into `buffer` from `offset` on and returns its length, as Python's
+    /// `recv_bytes_into(buffer, offset)`; blocks until one arrives.
+    ///
+    /// - Throws: As ``recv(_:)``; ``MultiprocessingError/Code/bufferTooShort`` when the message does not fit
+    ///   between `offset` and the buffer's end (the message is received all the same and is in
+    ///   ``MultiprocessingError/receivedMessage``), ``MultiprocessingError/Code/invalidArgument`` for an offset
+    ///   outside the buffer.
+    public func recvBytes(into buffer: UnsafeMutableRawBufferPointer, offset: Int = 0)
+        throws(MultiprocessingError) -> Int {
+        guard offset >= 0 && offset <= buffer.count else {
+            throw MultiprocessingError(
+                .invalidArgument, "offset \(offset) is outside the buffer of \(buffer.count) bytes")
+        }
+        let message = try recvBytes()
+        guard message.count <= buffer.count - offset else {
+            var error = MultiprocessingError(
+                .bufferTooShort, "a message of \(message.count) bytes does not fit the \(buffer.count - offset) "
+                    + "bytes from offset \(offset)")
+            error.receivedMessage = message
+            throw error
+        }
+        message.withUnsafeBytes { bytes in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]).copyMemory(from: bytes)
+        }
+        return message.count
+    }
+
     /// Whether a message (or end of file) can be received without blocking, waiting up to `timeout` for one;
     /// `nil` waits for as long as it takes.
     ///

@@ -27,6 +27,27 @@ extension MultiprocessingSuite {
             receiver.close()
         }
 
+        /// CPython: _TestConnection.test_connection (recv_bytes_into, with an offset, and BufferTooShort).
+        @Test
+        func recvBytesIntoFillsTheCallersBufferOrSaysItIsTooShort() throws {
+            let (left, right) = try Pipe()
+            defer { left.close(); right.close() }
+            var buffer = [UInt8](repeating: 0, count: 8)
+            try left.sendBytes([1, 2, 3])
+            let count = try buffer.withUnsafeMutableBytes { try right.recvBytes(into: $0, offset: 4) }
+            #expect(count == 3 && buffer == [0, 0, 0, 0, 1, 2, 3, 0])
+            try left.sendBytes(Array(1...6))
+            let short = #expect(throws: MultiprocessingError.self) {
+                try buffer.withUnsafeMutableBytes { try right.recvBytes(into: $0, offset: 4) }
+            }
+            #expect(short?.code == .bufferTooShort && short?.receivedMessage == Array(1...6))
+            #expect(buffer == [0, 0, 0, 0, 1, 2, 3, 0], "nothing is written when it does not fit")
+            let outside = #expect(throws: MultiprocessingError.self) {
+                try buffer.withUnsafeMutableBytes { try right.recvBytes(into: $0, offset: 9) }
+            }
+            #expect(outside?.code == .invalidArgument)
+        }
+
         @Test
         func aLargeMessageArrivesWhole() throws {
             // Larger than the socket buffer: the echoing child reads while we write.
