@@ -6,11 +6,27 @@ import SystemPackage
 
 /// The children spawned through ``ChildProcess`` that have not been reaped yet.
 ///
-/// Every reap this module does happens under this lock, and a spawn holds it from `posix_spawn` until the new
-/// pid is inserted. So the zombie sweeper never steals a ``ChildProcess``'s status, and a pid that one thread
-/// reaps cannot be reused by a child another thread registers before the first thread has removed it.
+/// Every reap this module does happens under this lock, and a pid that one thread reaps cannot be reused by a
+/// child another thread registers before the first thread has removed it. A spawn does not hold the lock while the
+/// child starts (a clone into new namespaces and an `exec` take a while, and other threads spawn and reap
+/// meanwhile): it counts itself in ``spawnsInFlight`` first, and the sweeper reaps no unregistered zombie while a
+/// spawn is in flight, so it never steals the status of a child that is not registered yet.
 enum ChildRegistry {
     static let children = Mutex<Set<Int32>>([])
+    /// Spawns started and not yet registered.
+    private static let spawnsInFlight = Atomic<Int>(0)
+
+    /// Starts a child with `start` and registers the pid that `pid` finds in what it returned (`nil`: no child
+    /// was started), without holding the lock meanwhile.
+    static func spawn<Started>(_ start: () -> Started, registering pid: (Started) -> Int32?) -> Started {
+        spawnsInFlight.add(1, ordering: .sequentiallyConsistent)
+        let started = start()
+        children.withLock { children in
+            if let id = pid(started) { children.insert(id) }
+            spawnsInFlight.subtract(1, ordering: .sequentiallyConsistent)
+        }
+        return started
+    }
 
     /// A copy of the registered pids.
     static func snapshot() -> Set<Int32> {
@@ -53,7 +69,8 @@ enum ChildRegistry {
     static func reapAdoptedZombie(_ id: Int32, startTime: UInt64? = nil) -> Bool {
         let me = getpid()
         return children.withLock { children in
-            guard !children.contains(id), let stat = ProcessTable.stat(of: id), stat.parent == me, stat.isZombie,
+            guard spawnsInFlight.load(ordering: .sequentiallyConsistent) == 0,
+                  !children.contains(id), let stat = ProcessTable.stat(of: id), stat.parent == me, stat.isZombie,
                   startTime == nil || stat.startTime == startTime
             else { return false }
             if case .success(.some) = _waitpidNoHang(id) { return true }

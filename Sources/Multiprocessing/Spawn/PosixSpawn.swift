@@ -159,17 +159,13 @@ enum PosixSpawn {
         try check(posix_spawnattr_setsigdefault(&attributes, &allSignals), executable)
         try check(posix_spawnattr_setflags(&attributes, flags), executable)
 
-        // Registering under the same lock as the spawn keeps the zombie sweeper from ever seeing the new child
-        // as unregistered.
-        let spawned: Result<Int32, Errno> = ChildRegistry.children.withLock { children in
+        let spawned: Result<Int32, Errno> = ChildRegistry.spawn({
             var pid: pid_t = 0
             let result = configuration.executable.withPlatformString { path in
                 posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
             }
-            if result != 0 { return .failure(Errno(rawValue: result)) }
-            children.insert(pid)
-            return .success(pid)
-        }
+            return result == 0 ? .success(pid) : .failure(Errno(rawValue: result))
+        }, registering: { try? $0.get() })
         switch spawned {
         case .success(let pid):
             return pid
@@ -189,41 +185,38 @@ enum PosixSpawn {
         let targets = duplications.map(\.target)
         // Without CAP_SYS_ADMIN a PID and mount namespace need a user namespace of their own to own them.
         let privileged = geteuid() == 0
-        let outcome: (result: Int32, pid: pid_t, descriptor: Int32, step: Int32) =
-            ChildRegistry.children.withLock { children in
-                var pid: pid_t = 0
-                var descriptor: Int32 = -1
-                var step: Int32 = 0
-                let result = configuration.executable.withPlatformString { path in
-                    configuration.workingDirectory.withOptionalPlatformString { directory in
-                        sources.withUnsafeBufferPointer { sourceBuffer in
-                            targets.withUnsafeBufferPointer { targetBuffer in
-                                nullTargets.withUnsafeBufferPointer { nullBuffer in
-                                    argv.pointers.withUnsafeBufferPointer { argvBuffer in
-                                        envp.pointers.withUnsafeBufferPointer { envpBuffer in
-                                            var request = lx_contained_spawn(
-                                                path: path, argv: argvBuffer.baseAddress,
-                                                envp: envpBuffer.baseAddress,
-                                                mapping_sources: sourceBuffer.baseAddress,
-                                                mapping_targets: targetBuffer.baseAddress,
-                                                mapping_count: Int32(duplications.count),
-                                                null_targets: nullBuffer.baseAddress,
-                                                null_count: Int32(nullTargets.count), first_closed: firstClosed,
-                                                working_directory: directory,
-                                                process_group: configuration.processGroup.containedSpawnValue,
-                                                new_user_namespace: privileged ? 0 : 1, user_id: geteuid(),
-                                                group_id: getegid())
-                                            return lx_spawn_contained(&request, &pid, &descriptor, &step)
-                                        }
+        let outcome = ChildRegistry.spawn({ () -> (result: Int32, pid: pid_t, descriptor: Int32, step: Int32) in
+            var pid: pid_t = 0
+            var descriptor: Int32 = -1
+            var step: Int32 = 0
+            let result = configuration.executable.withPlatformString { path in
+                configuration.workingDirectory.withOptionalPlatformString { directory in
+                    sources.withUnsafeBufferPointer { sourceBuffer in
+                        targets.withUnsafeBufferPointer { targetBuffer in
+                            nullTargets.withUnsafeBufferPointer { nullBuffer in
+                                argv.pointers.withUnsafeBufferPointer { argvBuffer in
+                                    envp.pointers.withUnsafeBufferPointer { envpBuffer in
+                                        var request = lx_contained_spawn(
+                                            path: path, argv: argvBuffer.baseAddress, envp: envpBuffer.baseAddress,
+                                            mapping_sources: sourceBuffer.baseAddress,
+                                            mapping_targets: targetBuffer.baseAddress,
+                                            mapping_count: Int32(duplications.count),
+                                            null_targets: nullBuffer.baseAddress,
+                                            null_count: Int32(nullTargets.count), first_closed: firstClosed,
+                                            working_directory: directory,
+                                            process_group: configuration.processGroup.containedSpawnValue,
+                                            new_user_namespace: privileged ? 0 : 1, user_id: geteuid(),
+                                            group_id: getegid())
+                                        return lx_spawn_contained(&request, &pid, &descriptor, &step)
                                     }
                                 }
                             }
                         }
                     }
                 }
-                if result == 0 { children.insert(pid) }
-                return (result, pid, descriptor, step)
             }
+            return (result, pid, descriptor, step)
+        }, registering: { $0.result == 0 ? $0.pid : nil })
         if outcome.result == 0 {
             return (outcome.pid, FileDescriptor(rawValue: outcome.descriptor))
         }
