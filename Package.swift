@@ -216,7 +216,8 @@ let package = Package(
             dependencies: [
                 "Multiprocessing", "MultiprocessingManagers", "MultiprocessingTestFunctions", "LessonTestSupport",
                 "lesson-fixtures", "multiprocessing-test-worker",
-            ]
+            ],
+            exclude: ["Conformance/README.md"]
         ),
         // A module with sources that are hard to quote, embedded by the plugin, for the tests.
         .target(

@@ -136,7 +136,7 @@ public enum TestFunctions {
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
         holdWithoutReading.registration,
-    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all
+    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all + ConformanceFunctions.all
 }
 
 public struct PingPong: Codable, Sendable {
