@@ -7,7 +7,7 @@ import MultiprocessingTestFunctions
 import Testing
 
 extension MultiprocessingSuite {
-    /// CPython's `_TestProcess` (and `_TestSubclassingProcess.test_sys_exit`).
+    /// CPython's `_TestProcess`.
     struct ProcessConformance {
         // CPython: _TestProcess.test_current
         @Test
@@ -137,13 +137,6 @@ extension MultiprocessingSuite {
                 "finished": "0,0,0,0,0",
                 "terminated": [String](repeating: terminated, count: 5).joined(separator: ","),
             ])
-        }
-
-        // CPython: _TestSubclassingProcess.test_sys_exit
-        @Test(arguments: allMethods)
-        func sysExit(method: StartMethod) throws {
-            let seen = try observe(ProcessScenarios.sysExit, method)
-            #expect(seen == ["1": "1", "0": "0", "8": "8"])
         }
     }
 }
