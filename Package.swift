@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Hummingbird's graceful shutdown: stop accepting, finish what is in flight, then close.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // `swift package generate-documentation --target Multiprocessing`: DocC, with the compiled examples of
+        // Snippets/. A command plugin, built only when it runs: it adds nothing to `swift build`.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions. Only `Parsing/CommonMarkConverter.swift` imports it.
@@ -216,7 +219,8 @@ let package = Package(
             dependencies: [
                 "Multiprocessing", "MultiprocessingManagers", "MultiprocessingTestFunctions", "LessonTestSupport",
                 "lesson-fixtures", "multiprocessing-test-worker",
-            ]
+            ],
+            exclude: ["Conformance/README.md"]
         ),
         // A module with sources that are hard to quote, embedded by the plugin, for the tests.
         .target(

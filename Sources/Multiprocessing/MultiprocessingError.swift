@@ -34,7 +34,7 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
         public static let childDied = Code("childDied")
         /// No function is registered under the requested name (in the child, or in this process).
         public static let functionNotRegistered = Code("functionNotRegistered")
-        /// The executable re-run as a child did not call ``bootstrap(_:)`` first.
+        /// The executable re-run as a child did not call ``bootstrap(_:)-([RegisteredFunction])`` first.
         public static let bootstrapMissing = Code("bootstrapMissing")
         /// The parent and child speak different versions of the handshake.
         public static let protocolMismatch = Code("protocolMismatch")

@@ -1,7 +1,7 @@
 import Multiprocessing
 
 /// A dict held by a ``Manager``'s server, as Python's `manager.dict()`: keys and values of any `Codable` types
-/// (``ManagedValue`` for Python's mixed dicts), in insertion order. Printing it prints its contents.
+/// (`ManagedValue` for Python's mixed dicts), in insertion order. Printing it prints its contents.
 ///
 /// ```swift
 /// let squares: DictProxy<Int, Int> = try manager.dict()
@@ -31,7 +31,7 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
 
     /// The value for `key`; Python's `d[key]`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`KeyError`) when there is none.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`KeyError`) when there is none.
     public func value(forKey key: Key) throws(MultiprocessingError) -> Value {
         try proxy.call("__getitem__", arguments: [try ManagedValue(wrapping: key)]).unwrap(as: Value.self)
     }
@@ -51,7 +51,7 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
 
     /// Removes and returns the entry inserted last, as Python's `d.popitem()`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`KeyError`) when the dict is empty.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`KeyError`) when the dict is empty.
     public func popItem() throws(MultiprocessingError) -> (key: Key, value: Value) {
         let pair = try proxy.call("popitem")
         guard case .list(let parts) = pair, parts.count == 2 else {

@@ -24,7 +24,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
 
     /// The element at `index` (negative counts from the end, as in Python).
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`IndexError`) out of range.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`IndexError`) out of range.
     public subscript(index: Int) -> Element {
         get throws(MultiprocessingError) {
             try proxy.call("__getitem__", arguments: [.int(index)]).unwrap(as: Element.self)
@@ -59,7 +59,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
 
     /// Removes the first element equal to `element`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`ValueError`) when there is none.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`ValueError`) when there is none.
     public func remove(_ element: Element) throws(MultiprocessingError) {
         try proxy.call("remove", arguments: [try wrap(element)])
     }
@@ -77,7 +77,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
 
     /// Sorts the list on the server (numbers, strings or bools).
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`TypeError`) for elements that do not compare.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`TypeError`) for elements that do not compare.
     public func sort(reverse: Bool = false) throws(MultiprocessingError) {
         try proxy.call("sort", arguments: [.bool(reverse)])
     }
@@ -94,7 +94,7 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
 
     /// The position of the first element equal to `element`; Python's `l.index(element)`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`ValueError`) when there is none.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`ValueError`) when there is none.
     public func index(of element: Element) throws(MultiprocessingError) -> Int {
         try proxy.call("index", arguments: [try wrap(element)]).unwrap(as: Int.self)
     }

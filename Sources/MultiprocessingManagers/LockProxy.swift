@@ -28,7 +28,7 @@ public struct LockProxy: Codable, Sendable {
 
     /// Releases the lock.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` when it is not held.
+    /// - Throws: `MultiprocessingError.Code.remoteError` when it is not held.
     public func release() throws(MultiprocessingError) {
         try proxy.call("release")
     }

@@ -16,7 +16,7 @@ import Multiprocessing
 /// try counter.call("add", 5)
 /// ```
 ///
-/// The server is this executable started again, so the type must be registered with ``bootstrap(_:)`` (in every
+/// The server is this executable started again, so the type must be registered with `bootstrap(_:)` (in every
 /// executable that serves it). Methods run one at a time on the server, under its lock.
 public struct ManagedType: Sendable {
     /// The name clients ask the server for.
@@ -24,9 +24,9 @@ public struct ManagedType: Sendable {
     let make: @Sendable ([ManagedValue]) throws -> AnyObject
     let methods: [String: @Sendable (AnyObject, [ManagedValue]) throws -> ManagedValue]
 
-    /// A type `typeid` whose objects `make` creates from the arguments of ``Manager/make(_:_:)``, and whose
+    /// A type `typeid` whose objects `make` creates from the arguments of ``Manager/make(_:_:name:)``, and whose
     /// methods are `methods` by name. A method's thrown error reaches the client as
-    /// ``MultiprocessingError/Code/remoteError`` with the error's description.
+    /// `MultiprocessingError.Code.remoteError` with the error's description.
     public init<Object: AnyObject>(
         _ typeid: String, make: @escaping @Sendable ([ManagedValue]) throws -> Object,
         methods: [String: @Sendable (Object, [ManagedValue]) throws -> ManagedValue]
@@ -38,8 +38,8 @@ public struct ManagedType: Sendable {
 
     static func registrationName(_ typeid: String) -> String { "multiprocessing.manager.type." + typeid }
 
-    /// The entry to pass to ``bootstrap(_:)``, so that a manager's server started from this executable knows the
-    /// type. It is not a function a ``Process`` can run.
+    /// The entry to pass to `bootstrap(_:)`, so that a manager's server started from this executable knows the
+    /// type. It is not a function a `Process` can run.
     public var registration: RegisteredFunction {
         RegisteredFunction(name: Self.registrationName(typeid), attachment: self,
                            notRunnable: "\(typeid) is a managed type, not a function to run")

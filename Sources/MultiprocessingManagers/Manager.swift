@@ -20,7 +20,7 @@ import Synchronization
 /// }
 /// ```
 ///
-/// The server is a child process (a registered function run by ``Process``, with the context's start method) that
+/// The server is a child process (a registered function run by `Process`, with the context's start method) that
 /// listens on a Unix socket in a private directory (mode 0700, removed at ``shutdown()``), or on a TCP address for
 /// remote use. Every connection proves it knows ``authkey`` (HMAC-SHA256 challenges both ways, see
 /// ``ObjectProxy``); proxies carry the key and the address with them to the children they are passed to.
@@ -43,12 +43,11 @@ public final class Manager: Sendable {
     /// - Parameters:
     ///   - address: `nil` for a Unix socket in a new private directory under `$TMPDIR` (or `/tmp`); a
     ///     ``ManagerAddress/tcp(host:port:)`` to serve other processes by address (port 0: any free port).
-    ///   - authkey: The key; `nil` for the process tree's own key, ``Multiprocessing/ProcessDescription/authkey``
-    ///     of ``Multiprocessing/currentProcess()``, as Python's managers (so that a child can connect with
-    ///     ``connect(to:authkey:timeout:)`` without being given the key).
+    ///   - authkey: The key; `nil` for the process tree's own key, `currentProcess().authkey`, as Python's
+    ///     managers (so that a child can connect with ``connect(to:authkey:timeout:)`` without being given it).
     ///   - timeout: See ``timeout``.
     ///   - context: The start method of the server process.
-    /// - Throws: ``MultiprocessingError`` when the directory, the process or the listening socket cannot be made.
+    /// - Throws: `MultiprocessingError` when the directory, the process or the listening socket cannot be made.
     public init(address: ManagerAddress? = nil, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10),
                 context: Context = .default) throws(MultiprocessingError) {
         let key = authkey ?? currentProcess().authkey
@@ -100,10 +99,9 @@ public final class Manager: Sendable {
 
     /// A manager whose server another process started: Python's `BaseManager(address, authkey).connect()`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/managerGone`` when nothing listens at `address`,
-    ///   ``MultiprocessingError/Code/authenticationFailed`` when the key is wrong.
-    ///
     /// - Parameter authkey: The manager's key; `nil` for the process tree's own key, as Python's default.
+    /// - Throws: `MultiprocessingError.Code.managerGone` when nothing listens at `address`,
+    ///   `MultiprocessingError.Code.authenticationFailed` when the key is wrong.
     public static func connect(
         to address: ManagerAddress, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10)
     ) throws(MultiprocessingError) -> Manager {
@@ -123,7 +121,7 @@ public final class Manager: Sendable {
 
     private static let counter = Atomic<Int>(0)
 
-    /// The entry to pass to ``bootstrap(_:)`` in a program that starts managers: the server is the program
+    /// The entry to pass to `bootstrap(_:)` in a program that starts managers: the server is the program
     /// started again (or forked), and runs the function registered here.
     ///
     /// ```swift
@@ -153,7 +151,7 @@ public final class Manager: Sendable {
         return ObjectProxy(address: address, authkey: authkey, typeid: typeid, id: id, timeout: timeout)
     }
 
-    /// A new dict of ``ManagedValue``s holding `contents`; with a `name`, the dict of that name (made on first
+    /// A new dict of `ManagedValue`s holding `contents`; with a `name`, the dict of that name (made on first
     /// use), for clients that connect by address.
     public func dict(_ contents: [ManagedPair] = [], name: String? = nil)
         throws(MultiprocessingError) -> DictProxy<ManagedValue, ManagedValue> {
@@ -167,7 +165,7 @@ public final class Manager: Sendable {
         DictProxy(try create("dict", contents.isEmpty ? [] : [.dict(contents)], name: name))
     }
 
-    /// A new list of ``ManagedValue``s; with a `name`, the list of that name.
+    /// A new list of `ManagedValue`s; with a `name`, the list of that name.
     public func list(name: String? = nil) throws(MultiprocessingError) -> ListProxy<ManagedValue> {
         try list([ManagedValue](), name: name)
     }
@@ -191,7 +189,7 @@ public final class Manager: Sendable {
         ValueProxy(try create("Value", [try ManagedValue(wrapping: initial)], name: name))
     }
 
-    /// A new queue of ``ManagedValue``s; with a `name`, the queue of that name.
+    /// A new queue of `ManagedValue`s; with a `name`, the queue of that name.
     public func queue(maxsize: Int = 0, name: String? = nil)
         throws(MultiprocessingError) -> QueueProxy<ManagedValue> {
         try queue(of: ManagedValue.self, maxsize: maxsize, name: name)
@@ -218,7 +216,7 @@ public final class Manager: Sendable {
 
     /// A new object of a registered ``ManagedType``, made from `arguments`; with a `name`, the object of that name.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` when the server's executable did not register the type.
+    /// - Throws: `MultiprocessingError.Code.remoteError` when the server's executable did not register the type.
     public func make(_ type: ManagedType, _ arguments: [ManagedValue] = [], name: String? = nil)
         throws(MultiprocessingError) -> ObjectProxy {
         try create(type.typeid, arguments, name: name)
@@ -227,7 +225,7 @@ public final class Manager: Sendable {
     // MARK: Shutting down
 
     /// Stops the server (asks it, then kills it if it has not ended within a second), joins it, and removes the
-    /// socket's private directory. Proxies fail with ``MultiprocessingError/Code/managerGone`` afterwards. For a
+    /// socket's private directory. Proxies fail with `MultiprocessingError.Code.managerGone` afterwards. For a
     /// manager reached with ``connect(to:authkey:timeout:)`` it only disconnects. Later calls do nothing.
     public func shutdown() {
         guard let connection = control.withLock({ value in defer { value = nil }; return value }) else { return }

@@ -20,7 +20,7 @@ public struct NamespaceProxy: Codable, Sendable, CustomStringConvertible {
 
     /// The attribute `name`.
     ///
-    /// - Throws: ``MultiprocessingError/Code/remoteError`` (`AttributeError`) when it is not set.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`AttributeError`) when it is not set.
     public subscript(dynamicMember name: String) -> ManagedValue {
         get throws(MultiprocessingError) { try get(name) }
     }

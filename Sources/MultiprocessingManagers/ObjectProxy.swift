@@ -4,12 +4,12 @@ import Synchronization
 /// A reference to an object a ``Manager``'s server holds, whose methods it calls by name: what the typed proxies
 /// (``DictProxy``, ``ListProxy``, …) are built on, and the proxy of a registered ``ManagedType``.
 ///
-/// A proxy is `Codable`: pass it to a ``Process`` (or send it on a ``Queue``) and the child calls the same
+/// A proxy is `Codable`: pass it to a `Process` (or send it on a `Queue`) and the child calls the same
 /// object. It carries the manager's address and authkey; each proxy value opens its own authenticated connection
 /// on its first call, so a child connects for itself. Calls on one proxy are serialised.
 ///
-/// A call fails with ``MultiprocessingError/Code/managerGone`` once the server is gone — at once, by end of file
-/// on the connection — and with ``MultiprocessingError/Code/timedOut`` when a server that is alive does not
+/// A call fails with `MultiprocessingError.Code.managerGone` once the server is gone — at once, by end of file
+/// on the connection — and with `MultiprocessingError.Code.timedOut` when a server that is alive does not
 /// answer within ``timeout`` (methods that block on purpose wait as long as they are asked to). A call that timed
 /// out closes the proxy's connection and the next call opens another, so that the late reply is never taken for
 /// the next call's.
@@ -36,12 +36,15 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
 
     /// Calls `method` with `arguments` on the server's object and returns what it returned.
     ///
-    /// - Parameter waiting: How long the method itself may block on the server (a lock's `acquire`, a queue's
-    ///   `get`); `nil` when it may block for ever. The reply is awaited that long plus ``timeout``.
-    /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/remoteError`` when the method failed
-    ///   on the server (its Python-style exception in ``MultiprocessingError/remoteDescription``),
-    ///   ``MultiprocessingError/Code/managerGone``, ``MultiprocessingError/Code/timedOut``,
-    ///   ``MultiprocessingError/Code/authenticationFailed`` on the first call with a wrong key.
+    /// - Parameters:
+    ///   - method: The method's name, as the server's type knows it.
+    ///   - arguments: Its arguments.
+    ///   - waiting: How long the method itself may block on the server (a lock's `acquire`, a queue's
+    ///     `get`); `nil` when it may block for ever. The reply is awaited that long plus ``timeout``.
+    /// - Throws: `MultiprocessingError` with `MultiprocessingError.Code.remoteError` when the method failed
+    ///   on the server (its Python-style exception in `MultiprocessingError.remoteDescription`),
+    ///   `MultiprocessingError.Code.managerGone`, `MultiprocessingError.Code.timedOut`,
+    ///   `MultiprocessingError.Code.authenticationFailed` on the first call with a wrong key.
     @discardableResult
     public func call(_ method: String, arguments: [ManagedValue], waiting: Duration? = .zero)
         throws(MultiprocessingError) -> ManagedValue {

@@ -14,7 +14,7 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     /// Appends `element`, waiting up to `timeout` (`nil`: as long as it takes) for room in a queue with a
     /// `maxsize`; a queue without one never makes it wait.
     ///
-    /// - Throws: ``MultiprocessingError/Code/full`` when the queue stayed full.
+    /// - Throws: `MultiprocessingError.Code.full` when the queue stayed full.
     public func put(_ element: Element, timeout: Duration? = nil) throws(MultiprocessingError) {
         let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
             + Double($0.components.attoseconds) / 1e18) } ?? .none
@@ -33,7 +33,7 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
 
     /// Takes the oldest element, waiting up to `timeout` (`nil`: as long as it takes) for one.
     ///
-    /// - Throws: ``MultiprocessingError/Code/empty`` when none came in time.
+    /// - Throws: `MultiprocessingError.Code.empty` when none came in time.
     public func get(timeout: Duration? = nil) throws(MultiprocessingError) -> Element {
         let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
             + Double($0.components.attoseconds) / 1e18) } ?? .none

@@ -30,6 +30,7 @@ public final class Pool: Sendable {
     /// Starts `processes` workers (default: ``cpuCount()``).
     ///
     /// - Parameters:
+    ///   - processes: The number of workers (`nil`: ``cpuCount()``).
     ///   - maxTasksPerChild: A worker exits after this many chunks and is replaced (`nil`: never).
     ///   - context: Where the start method of the workers comes from.
     /// - Throws: ``PoolError/Code/systemFailure`` when a worker cannot start.

@@ -32,7 +32,7 @@ import SystemPackage
 ///
 /// **Without the call** a child started with `spawn` would run the whole program again. Instead, such a child's
 /// first ``Process/start()`` throws ``MultiprocessingError/Code/bootstrapMissing``, and the parent's
-/// ``Process/value(as:)`` reports a child that exited without answering — a clear error, not a fork bomb.
+/// ``Process/value(as:timeout:)`` reports a child that exited without answering — a clear error, not a fork bomb.
 ///
 /// - Parameter functions: What children can run; a later entry with the same name replaces an earlier one. Call
 ///   again to add more (only the first call in a child acts on the request).
@@ -51,7 +51,7 @@ public func bootstrap(_ functions: [RegisteredFunction]) {
     }
 }
 
-/// A variadic form of ``bootstrap(_:)``.
+/// A variadic form of ``bootstrap(_:)-([RegisteredFunction])``.
 public func bootstrap(_ functions: RegisteredFunction...) {
     bootstrap(functions)
 }

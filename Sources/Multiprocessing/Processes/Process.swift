@@ -55,7 +55,8 @@ public final class Process: Sendable {
     /// A process that will run `target` with `arguments` once started.
     ///
     /// - Parameters:
-    ///   - target: A function registered with ``bootstrap(_:)`` in the executable the child runs.
+    ///   - target: A function registered with ``bootstrap(_:)-([RegisteredFunction])`` in the executable the
+    ///     child runs.
     ///   - arguments: Encoded when the process starts; ``Connection``s and ``Queue``s in them reach the child.
     ///   - name: The process's name; `nil` gives `Process-N`, N counting from 1 the processes this process created
     ///     (`Process-1:N` in the first child, and so on), as Python names them.
@@ -125,7 +126,8 @@ public final class Process: Sendable {
     ///
     /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/invalidState`` when already started,
     ///   ``MultiprocessingError/Code/forkRefused`` for ``StartMethod/fork`` in a multi-threaded process,
-    ///   ``MultiprocessingError/Code/bootstrapMissing`` in a child whose program did not call ``bootstrap(_:)``
+    ///   ``MultiprocessingError/Code/bootstrapMissing`` in a child whose program did not call
+    ///   ``bootstrap(_:)-([RegisteredFunction])``
     ///   or when this executable is re-run but never called it, ``MultiprocessingError/Code/functionNotRegistered``
     ///   for a function this process has not registered, when this executable is re-run,
     ///   ``MultiprocessingError/Code/codingFailed`` when the arguments cannot be encoded, and
@@ -197,7 +199,7 @@ public final class Process: Sendable {
 
     /// Waits until the child has ended, or `timeout` has passed (`nil`: no limit). Returns whether it ended;
     /// afterwards ``exitCode`` is set. As Python's `join`, it does not throw when the child failed: check
-    /// ``exitCode``, or call ``value(as:)``.
+    /// ``exitCode``, or call ``value(as:timeout:)``.
     ///
     /// - Throws: ``MultiprocessingError/Code/invalidState`` before ``start()``.
     @discardableResult

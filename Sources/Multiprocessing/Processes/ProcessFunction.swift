@@ -2,7 +2,8 @@
 ///
 /// Swift cannot send a closure to another process, so a ``Process`` names the function to run, and the child —
 /// the same executable started again, or a fork — looks it up by that name. Declare each function once, as a
-/// global or static constant, register it with ``bootstrap(_:)``, and start processes with the typed handle:
+/// global or static constant, register it with ``bootstrap(_:)-([RegisteredFunction])``, and start processes
+/// with the typed handle:
 ///
 /// ```swift
 /// let square = ProcessFunction("square") { (number: Int) in number * number }
@@ -27,7 +28,7 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
         self.body = body
     }
 
-    /// The entry to pass to ``bootstrap(_:)``.
+    /// The entry to pass to ``bootstrap(_:)-([RegisteredFunction])``.
     public var registration: RegisteredFunction {
         let body = self.body
         return RegisteredFunction(name: name, invoke: { bytes, transfer in
@@ -40,7 +41,7 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
     }
 }
 
-/// A ``ProcessFunction`` with its types erased, as the registry in ``bootstrap(_:)`` holds it.
+/// A ``ProcessFunction`` with its types erased, as the registry in ``bootstrap(_:)-([RegisteredFunction])`` holds it.
 public struct RegisteredFunction: Sendable {
     /// The name the child looks the function up by.
     public let name: String

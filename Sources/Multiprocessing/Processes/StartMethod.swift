@@ -3,7 +3,8 @@ import SystemPackage
 
 /// How a ``Process`` starts its child, as Python's start methods.
 public enum StartMethod: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// The default: `posix_spawn` of the executable (see ``setExecutable(_:)``), which calls ``bootstrap(_:)``,
+    /// The default: `posix_spawn` of the executable (see ``setExecutable(_:)``), which calls
+    /// ``bootstrap(_:)-([RegisteredFunction])``,
     /// reads its request over an inherited descriptor, and runs the function. Safe whatever this process's threads
     /// are doing; costs one program start (~1.5 ms for a static release build).
     case spawn
@@ -57,7 +58,8 @@ public func setStartMethod(_ method: StartMethod) {
 }
 
 /// The executable a child re-runs for ``StartMethod/spawn`` and ``StartMethod/forkserver``: `nil` (the default) is
-/// this executable (`/proc/self/exe`). Set it when the running executable does not call ``bootstrap(_:)`` — under
+/// this executable (`/proc/self/exe`). Set it when the running executable does not call
+/// ``bootstrap(_:)-([RegisteredFunction])`` — under
 /// `swift test` the running executable is the test runner, so tests name a worker executable. As Python's
 /// `set_executable`.
 public func setExecutable(_ executable: FilePath?) {

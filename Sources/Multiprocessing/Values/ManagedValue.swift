@@ -1,6 +1,7 @@
 /// A dynamically typed value, as Python's objects: what a manager's server holds (module
 /// `MultiprocessingManagers`), so that one dict can hold `{1: '1', '2': 2, 0.25: None}` and print exactly that,
-/// and what a mixed list such as Python's `[42, None, 'hello']` is when it travels over a ``Pipe`` or a ``Queue``.
+/// and what a mixed list such as Python's `[42, None, 'hello']` is when it travels over a ``Pipe(duplex:)``
+/// or a ``Queue``.
 ///
 /// ```swift
 /// let dict = try manager.dict()                    // DictProxy<ManagedValue, ManagedValue>
