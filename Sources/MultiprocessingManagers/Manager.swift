@@ -99,7 +99,10 @@ public final class Manager: Sendable {
 
     /// A manager whose server another process started: Python's `BaseManager(address, authkey).connect()`.
     ///
-    /// - Parameter authkey: The manager's key; `nil` for the process tree's own key, as Python's default.
+    /// - Parameters:
+    ///   - address: Where the manager's server listens.
+    ///   - authkey: The manager's key; `nil` for the process tree's own key, as Python's default.
+    ///   - timeout: See ``timeout``.
     /// - Throws: `MultiprocessingError.Code.managerGone` when nothing listens at `address`,
     ///   `MultiprocessingError.Code.authenticationFailed` when the key is wrong.
     public static func connect(
@@ -197,8 +200,11 @@ public final class Manager: Sendable {
 
     /// A new queue of `Element`s; with a `name`, the queue of that name.
     ///
-    /// - Parameter maxsize: The most elements it holds, as Python's `manager.Queue(maxsize)`: a
-    ///   ``QueueProxy/put(_:timeout:)`` on a full queue waits. 0 or less: no limit.
+    /// - Parameters:
+    ///   - type: The element type.
+    ///   - maxsize: The most elements it holds, as Python's `manager.Queue(maxsize)`: a
+    ///     ``QueueProxy/put(_:timeout:)`` on a full queue waits. 0 or less: no limit.
+    ///   - name: The name of a shared queue, or `nil` for a new one.
     public func queue<Element>(of type: Element.Type, maxsize: Int = 0, name: String? = nil)
         throws(MultiprocessingError) -> QueueProxy<Element> {
         QueueProxy(try create("Queue", maxsize > 0 ? [.int(maxsize)] : [], name: name))

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The pending result of ``Pool/applyAsync(_:_:)`` or ``Pool/mapAsync(_:_:chunksize:)``, as Python's
+/// The pending result of ``Pool/applyAsync(_:_:callback:errorCallback:)`` or ``Pool/mapAsync(_:_:chunksize:callback:errorCallback:)``, as Python's
 /// `AsyncResult`.
 public final class AsyncResult<Value: Sendable>: Sendable {
     typealias Collect = @Sendable ([PoolEngine.Finished?], [ChunkResults.Ticket]) -> Result<Value, PoolError>

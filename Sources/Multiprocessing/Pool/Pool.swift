@@ -131,6 +131,8 @@ public final class Pool: Sendable {
     /// Starts `function(arguments)` and returns at once; ``AsyncResult/get(timeout:)`` waits for the result.
     ///
     /// - Parameters:
+    ///   - function: A function registered in the workers' executable.
+    ///   - arguments: Its arguments.
     ///   - callback: Called with the result once it is ready, as Python's `callback=`: on the pool's callback
     ///     thread, one callback at a time in the order of the calls, before ``join()`` returns. Keep it short.
     ///   - errorCallback: Called instead with the failure, as Python's `error_callback=`.

@@ -29,7 +29,7 @@ public struct ProcessDescription: Hashable, Sendable, CustomStringConvertible {
     public var exitCode: Int32? { nil }
 
     /// The authentication key of the process tree, as Python's `current_process().authkey`: 32 random bytes made
-    /// in the main process and inherited by every child, the default key of a ``Manager``'s clients.
+    /// in the main process and inherited by every child, the default key of a `Manager` and its clients.
     public var authkey: [UInt8] { CurrentIdentity.withState { $0.authkey } }
 
     /// `Process-1 (pid 4242)`.

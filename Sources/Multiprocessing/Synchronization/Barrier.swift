@@ -37,8 +37,9 @@ public final class Barrier: Codable, Sendable {
     /// A barrier for `parties` processes (at least 1), as Python's `Barrier(parties, action, timeout)`.
     ///
     /// - Parameters:
+    ///   - parties: How many processes must call ``wait(timeout:)``: at least 1.
     ///   - action: Run by the last party to arrive, before any party is released; registered with
-    ///     ``bootstrap(_:)`` like a process's target, since any of the processes may run it. If it throws, the
+    ///     `bootstrap(_:)` like a process's target, since any of the processes may run it. If it throws, the
     ///     barrier breaks and that party's ``wait(timeout:)`` throws the error.
     ///   - timeout: The default of ``wait(timeout:)``.
     /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
