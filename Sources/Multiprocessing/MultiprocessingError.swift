@@ -22,6 +22,9 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
 
         /// A system call failed; ``MultiprocessingError/underlyingError`` says why.
         public static let systemCallFailed = Code("systemCallFailed")
+        /// A size, count, index, timeout or name passed in is out of range or malformed (Python's `ValueError`
+        /// and `IndexError`); the message names the argument and the values it may take.
+        public static let invalidArgument = Code("invalidArgument")
         /// A child could not be started.
         public static let startFailed = Code("startFailed")
         /// The registered function threw in the child; ``MultiprocessingError/remoteDescription`` holds the

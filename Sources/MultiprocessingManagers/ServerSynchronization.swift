@@ -13,7 +13,7 @@ final class ServerQueue: ServerObject {
             return .none
         case "get":
             let block = arguments.first != .bool(false)
-            let ready = monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
+            let ready = try monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
             guard ready else { throw ServerMethodError("Empty") }
             let item = items[head]
             head += 1
@@ -38,7 +38,7 @@ final class ServerLock: ServerObject {
         switch method {
         case "acquire":
             let block = arguments.first != .bool(false)
-            guard monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
+            guard try monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
                 return .bool(false)
             }
             locked = true
@@ -67,7 +67,7 @@ final class ServerEvent: ServerObject {
             flag = false
             return .none
         case "is_set": return .bool(flag)
-        case "wait": return .bool(monitor.wait(timeout: arguments.timeout(0)) { flag })
+        case "wait": return .bool(try monitor.wait(timeout: arguments.timeout(0)) { flag })
         default: throw ServerMethodError.noMethod(typeid, method)
         }
     }

@@ -24,9 +24,12 @@ public final class Barrier: Codable, Sendable {
 
     /// A barrier for `parties` processes (at least 1).
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` when `parties` is not in 1...Int32.max (Python's
+    ///   `ValueError`), ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
     public init(parties: Int) throws(MultiprocessingError) {
-        precondition(parties >= 1 && parties <= Int(Int32.max), "a barrier needs at least one party")
+        guard parties >= 1 && parties <= Int(Int32.max) else {
+            throw MultiprocessingError(.invalidArgument, "a barrier needs 1...\(Int32.max) parties, not \(parties)")
+        }
         mapping = try SharedMemoryMapping(size: Self.size, name: "multiprocessing-Barrier")
         mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
         lx_atomic_store_u32(mapping.word(at: RobustMutex.reservedSize + 12), UInt32(parties))

@@ -74,6 +74,13 @@ struct LessonAcceptanceTests {
         #expect(acceptance.source == Array(Self.realWorld.utf8))
     }
 
+    /// Found by fuzzing: accepting an unordered block dropped its second `...`.
+    @Test func keepsEveryEllipsisOfAnUnorderedBlock() throws {
+        let lesson = Support.outputLesson("b\n...\na\n...\nstale\n", info: "output unordered")
+        #expect(try accepted(lesson, ["hello": ("a\nx\nb\n", "")])
+            == Support.outputLesson("b\n...\na\n...\n", info: "output unordered"))
+    }
+
     @Test func keepsMatcherLinesThatStillMatchAndReplacesTheRest() throws {
         let lesson = """
             ```swift demo=hello

@@ -113,6 +113,18 @@ struct OutputMatcherTests {
         #expect(try passes("a\n...\n", info: "output unordered", "x\na\ny\n"), "... takes any lines left over")
     }
 
+    /// Found by fuzzing: an unordered block's second `...` had no step, so accept dropped it from the lesson.
+    @Test func everyEllipsisOfAnUnorderedBlockTakesPart() throws {
+        let pattern = try ExpectedPattern.parse(content: "b\n...\na\n...\n", info: "output unordered")
+        let comparison = OutputComparison(pattern: pattern, actual: "a\nx\nb\ny\n")
+        #expect(comparison.matches)
+        #expect(comparison.steps == [
+            .matched(pattern: 0, line: 2), .anyLines(pattern: 1, lines: 0..<2), .matched(pattern: 2, line: 0),
+            .anyLines(pattern: 3, lines: 0..<0),
+        ])
+        #expect(try passes("b\n...\na\n...\n", info: "output unordered", "a\nx\nb\ny\n"))
+    }
+
     @Test func sanitizersApplyToBothSides() throws {
         #expect(try passes("started pid 12\n", info: "output sanitize=pid", "started pid 48213\n"))
         #expect(try !passes("started pid 12\n", "started pid 48213\n"), "without the sanitizer the pid counts")
