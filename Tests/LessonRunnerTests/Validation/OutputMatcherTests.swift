@@ -72,6 +72,20 @@ struct OutputMatcherTests {
         #expect(try passes("(1+1) = [2] (glob)\n", "(1+1) = [2]\n"), "regex characters are literal in a glob")
     }
 
+    /// Found by fuzzing: a glob of many stars against a line it does not match took exponential time as a regex.
+    @Test func globsOfManyStarsAnswerAtOnce() throws {
+        let start = ContinuousClock.now
+        let stars = String(repeating: "*", count: 30)
+        let (manyA, longA) = (String(repeating: "*a", count: 25), String(repeating: "a", count: 300))
+        #expect(try !passes(stars + "\\*.swift (glob)\n", "(g|" + String(repeating: "x", count: 200) + "\n"))
+        #expect(try !passes(manyA + "b (glob)\n", longA + "\n"))
+        #expect(try passes(manyA + "* (glob)\n", longA + "\n"))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(try passes("x** (glob)\n", "x\n") && passes("a*b*c (glob)\n", "abxbc\n"))
+        #expect(try !passes("a*b*c (glob)\n", "acb\n"))
+        #expect(try passes("*\\ (glob)\n", "x\\\n"), "a final backslash is a backslash")
+    }
+
     @Test func aLiteralSuffixWritesLinesThatLookLikeMatchers() throws {
         #expect(try passes("x+ (re) (literal)\n", "x+ (re)\n"))
         #expect(try !passes("x+ (re) (literal)\n", "xxx\n"), "the suffix turns the regex off")
