@@ -26,7 +26,7 @@ extension MultiprocessingSuite {
         }
 
         @Test
-        func negativeTimeoutsOfProxiesAreAnErrorAndAnyTimeoutASeverSeesIsSafe() throws {
+        func negativeTimeoutsOfProxiesAreAnErrorAndAnyTimeoutTheServerSeesIsSafe() throws {
             try withManager(context: workerContext(.spawn)) { manager in
                 let lock = try manager.lock()
                 let queue = try manager.queue()
