@@ -250,3 +250,40 @@ let package = Package(
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
     ]
 )
+
+// MARK: Fuzzing
+
+// libFuzzer targets for what reads input other people write or send (`Fuzz/`, run by `scripts/fuzz`). They exist
+// only when LESSONRUNNER_FUZZ=1, which `scripts/fuzz` sets for its own scratch path (`.build-fuzz`): the normal
+// build neither sees them nor needs the sanitizers. In that build this package's own modules are compiled with
+// libFuzzer's coverage and AddressSanitizer; dependencies (swift-syntax, …) are not, which keeps the build short.
+if Context.environment["LESSONRUNNER_FUZZ"] == "1" {
+    let instrumented: Set<String> = [
+        "CLinuxShims", "Multiprocessing", "MultiprocessingManagers", "DemoHosting", "LessonRunner", "FuzzSupport",
+    ]
+    for target in package.targets where instrumented.contains(target.name) {
+        if target.name == "CLinuxShims" {
+            target.cSettings = (target.cSettings ?? []) + [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])]
+        } else {
+            target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        }
+    }
+    // What every fuzz target shares: handing its body to libFuzzer's driver.
+    package.targets.append(.target(
+        name: "FuzzSupport", dependencies: ["CLinuxShims"], path: "Fuzz/FuzzSupport",
+        swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]))
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-lesson-parser", ["LessonRunner"]),
+        ("fuzz-output-matcher", ["LessonRunner"]),
+        ("fuzz-lesson-accept", ["LessonRunner"]),
+        ("fuzz-wire-decoder", ["Multiprocessing"]),
+        ("fuzz-manager-protocol", ["Multiprocessing", "MultiprocessingManagers"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

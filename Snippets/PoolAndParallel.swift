@@ -6,6 +6,6 @@ bootstrap([f.registration])
 
 try withPool(processes: 4) { pool in                       // with Pool(4) as p:
     print(try pool.map(f, 0..<8))                          // [1, 2, 5, 10, 17, 26, 37, 50]
-    for result in pool.imap(f, 0...).prefix(3) { print(try result.get()) }
+    for result in try pool.imap(f, 0...).prefix(3) { print(try result.get()) }
 }                                                          // workers terminated here
 print(try Parallel(jobs: 2)((0..<10).map { f.delayed($0) }))

@@ -91,12 +91,12 @@ row("whole `withPool(processes: 4) { try $0.map(f, 0..<8) }`", try measure(max(1
     precondition(result.count == 8)
 }, peer: peer["with-pool4"], peerName: "Python `with Pool(4) as p: p.map(f, range(8))`", target: "–")
 row("`Parallel(jobs: 2)` over ten items, first call", try measure(max(10, iterations / 2)) {
-    let parallel = Parallel(jobs: 2)
+    let parallel = try Parallel(jobs: 2)
     let result = try parallel((0..<10).map { f.delayed($0) })
     precondition(result.count == 10)
     parallel.shutdown()
 }, peer: peer["joblib-first"], peerName: "joblib `Parallel(n_jobs=2)`, first", target: "–")
-let parallel = Parallel(jobs: 2)
+let parallel = try Parallel(jobs: 2)
 row("`Parallel(jobs: 2)` over ten items, warm", try measure(iterations * 10) {
     let result = try parallel((0..<10).map { f.delayed($0) })
     precondition(result.count == 10)

@@ -7,7 +7,7 @@ enum ParallelDelayed {
     static let square = ProcessFunction("square") { (number: Int) in number * number }
 
     static func main() throws {
-        let parallel = Parallel(jobs: 2)
+        let parallel = try Parallel(jobs: 2)
         defer { parallel.shutdown() }
         print(try parallel((0..<10).map { square.delayed($0) }))
     }

@@ -32,6 +32,8 @@ public enum SigtermIgnoringProcess {
         if pid > 0 {
             var byte: UInt8 = 0
             while read(ready[0], &byte, 1) < 0 && errno == EINTR {}
+            // A daemon's parent waits for the middle process, so that only the orphan is left.
+            if doubleFork { while waitpid(pid, nil, 0) < 0 && errno == EINTR {} }
         }
         close(ready[0])
         return pid > 0 ? pid : nil

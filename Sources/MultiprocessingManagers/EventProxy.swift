@@ -26,11 +26,11 @@ public struct EventProxy: Codable, Sendable {
     }
 
     /// Waits until the event is set or `timeout` passed (`nil`: as long as it takes); returns whether it is set.
+    /// A negative timeout waits not at all, as Python's.
     @discardableResult
     public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
-        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
-            + Double($0.components.attoseconds) / 1e18) } ?? .none
-        return try proxy.call("wait", arguments: [seconds], waiting: timeout) == .bool(true)
+        let timeout = timeout.map { max($0, .zero) }
+        return try proxy.call("wait", arguments: [ManagedValue(seconds: timeout)], waiting: timeout) == .bool(true)
     }
 
     /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.

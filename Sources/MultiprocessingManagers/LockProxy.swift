@@ -18,10 +18,13 @@ public struct LockProxy: Codable, Sendable {
     }
 
     /// Takes the lock, waiting up to `timeout` (`nil`: as long as it takes); returns whether it did.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout` (Python's `ValueError`);
+    ///   otherwise as ``ObjectProxy/call(_:arguments:waiting:)``.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
-        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
-            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        try _checkTimeout(timeout, "Lock.acquire")
+        let seconds = ManagedValue(seconds: timeout)
         return try proxy.call("acquire", arguments: [.bool(blocking), seconds], waiting: blocking ? timeout : .zero)
             == .bool(true)
     }

@@ -47,9 +47,19 @@ public final class Manager: Sendable {
     ///     managers (so that a child can connect with ``connect(to:authkey:timeout:)`` without being given it).
     ///   - timeout: See ``timeout``.
     ///   - context: The start method of the server process.
-    /// - Throws: `MultiprocessingError` when the directory, the process or the listening socket cannot be made.
-    public init(address: ManagerAddress? = nil, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10),
-                context: Context = .default) throws(MultiprocessingError) {
+    /// - Throws: `MultiprocessingError` when the directory, the process or the listening socket cannot be made;
+    ///   `MultiprocessingError.Code.invalidArgument` for a port outside 0...65535, an empty or NUL-containing host
+    ///   or path, or a `timeout` that is not positive.
+    public convenience init(address: ManagerAddress? = nil, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10),
+                            context: Context = .default) throws(MultiprocessingError) {
+        try self.init(address: address, authkey: authkey, timeout: timeout, context: context,
+                      handshake: ManagerHandshakeLimits())
+    }
+
+    /// Starts a manager whose server bounds unauthenticated connections by `handshake`.
+    init(address: ManagerAddress?, authkey: [UInt8]?, timeout: Duration, context: Context,
+         handshake: ManagerHandshakeLimits) throws(MultiprocessingError) {
+        try Self.validate(address: address, timeout: timeout)
         let key = authkey ?? currentProcess().authkey
         var directory: String?
         let listenAddress: ManagerAddress
@@ -63,7 +73,8 @@ public final class Manager: Sendable {
         let (reader, writer) = try Pipe(duplex: false)
         let server = Process(
             target: ManagerServer.function,
-            arguments: ManagerServerConfiguration(address: listenAddress, authkey: key, report: writer),
+            arguments: ManagerServerConfiguration(address: listenAddress, authkey: key, report: writer,
+                                                  handshake: handshake),
             name: "SyncManager-\(Self.counter.add(1, ordering: .relaxed).newValue)", daemon: true, context: context)
         do throws(MultiprocessingError) {
             try server.start()
@@ -83,7 +94,7 @@ public final class Manager: Sendable {
             self.timeout = timeout
             self.server = server
             self.directory = directory
-            self.control = Mutex(try ManagerConnection(to: bound, authkey: key))
+            self.control = Mutex(try ManagerConnection(to: bound, authkey: key, timeout: timeout))
         } catch {
             if server.pid != nil {
                 try? server.kill()
@@ -104,13 +115,40 @@ public final class Manager: Sendable {
     ///   - authkey: The manager's key; `nil` for the process tree's own key, as Python's default.
     ///   - timeout: See ``timeout``.
     /// - Throws: `MultiprocessingError.Code.managerGone` when nothing listens at `address`,
-    ///   `MultiprocessingError.Code.authenticationFailed` when the key is wrong.
+    ///   `MultiprocessingError.Code.authenticationFailed` when the key is wrong (or the server does not answer
+    ///   the handshake within `timeout`), `MultiprocessingError.Code.invalidArgument` for a port outside
+    ///   0...65535, an empty or NUL-containing host or path, or a `timeout` that is not positive.
     public static func connect(
         to address: ManagerAddress, authkey: [UInt8]? = nil, timeout: Duration = .seconds(10)
     ) throws(MultiprocessingError) -> Manager {
+        try validate(address: address, timeout: timeout)
         let authkey = authkey ?? currentProcess().authkey
-        return Manager(
-            connected: try ManagerConnection(to: address, authkey: authkey), authkey: authkey, timeout: timeout)
+        return Manager(connected: try ManagerConnection(to: address, authkey: authkey, timeout: timeout),
+                       authkey: authkey, timeout: timeout)
+    }
+
+    /// Checks what a caller passed before anything is started.
+    private static func validate(address: ManagerAddress?, timeout: Duration) throws(MultiprocessingError) {
+        guard timeout > .zero else {
+            throw MultiprocessingError(.invalidArgument, "a manager's timeout must be positive, not \(timeout)")
+        }
+        switch address {
+        case nil:
+            break
+        case .tcp(let host, let port):
+            guard (0...65535).contains(port) else {
+                throw MultiprocessingError(.invalidArgument, "a TCP port must be in 0...65535, not \(port)")
+            }
+            guard !host.isEmpty, !host.utf8.contains(0) else {
+                throw MultiprocessingError(.invalidArgument, "a manager's host must be a dotted IPv4 address, not "
+                    + "\(String(reflecting: host))")
+            }
+        case .unix(let path):
+            guard !path.isEmpty, !path.utf8.contains(0) else {
+                throw MultiprocessingError(.invalidArgument, "a manager's socket path cannot be empty or hold a NUL "
+                    + "byte: \(String(reflecting: path))")
+            }
+        }
     }
 
     private init(connected: ManagerConnection, authkey: [UInt8], timeout: Duration) {

@@ -38,13 +38,20 @@ enum ManagerAuthentication {
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
-    /// The server's side; `false` when the client does not know the key (it has been told).
-    static func deliverChallenge(_ connection: Connection, key: [UInt8]) -> Bool {
+    /// The longest handshake message a client reads from a server (the challenge, the welcome, the failure).
+    static let serverMessageLimit = 256
+    /// The size of a client's answer: an HMAC-SHA256 code and the client's nonce.
+    static let answerSize = 32 + nonceSize
+
+    /// The server's side; `false` when the client does not know the key (it has been told), or did not answer
+    /// within `limits`: an answer is read only up to ``answerSize`` bytes (a frame that claims more is refused
+    /// before anything is allocated for it) and only until ``ManagerHandshakeLimits/timeout``.
+    static func deliverChallenge(_ connection: Connection, key: [UInt8], limits: ManagerHandshakeLimits) -> Bool {
         let nonce = randomBytes()
         do {
             try connection.sendBytes(challengePrefix + nonce)
-            let answer = try connection.recvBytes()
-            guard answer.count == 32 + nonceSize, isValid(answer[..<32], key, nonce) else {
+            let answer = try connection.recvBytes(limit: answerSize, timeout: limits.timeout)
+            guard answer.count == answerSize, isValid(answer[..<32], key, nonce) else {
                 try? connection.sendBytes(failure)
                 return false
             }
@@ -58,9 +65,15 @@ enum ManagerAuthentication {
     /// The client's side.
     ///
     /// - Throws: ``MultiprocessingError/Code/authenticationFailed`` when either side does not know the key.
-    static func answerChallenge(_ connection: Connection, key: [UInt8], address: ManagerAddress)
+    static func answerChallenge(_ connection: Connection, key: [UInt8], address: ManagerAddress, timeout: Duration)
         throws(MultiprocessingError) {
-        let challenge = try connection.recvBytes()
+        let challenge: [UInt8]
+        do {
+            challenge = try connection.recvBytes(limit: serverMessageLimit, timeout: timeout)
+        } catch where error.code == .timedOut || error.code == .messageTooLarge {
+            throw MultiprocessingError(.authenticationFailed, "the peer at \(address) is not a manager: "
+                + "\(error.message)")
+        }
         guard challenge.starts(with: challengePrefix) else {
             throw MultiprocessingError(.authenticationFailed, "the server at \(address) sent no challenge")
         }
@@ -68,7 +81,7 @@ enum ManagerAuthentication {
         try connection.sendBytes(code(key, challenge[challengePrefix.count...]) + nonce)
         let reply: [UInt8]
         do {
-            reply = try connection.recvBytes()
+            reply = try connection.recvBytes(limit: serverMessageLimit, timeout: timeout)
         } catch {
             throw MultiprocessingError(.authenticationFailed, "the manager at \(address) closed the connection "
                 + "during authentication")
@@ -81,4 +94,15 @@ enum ManagerAuthentication {
             throw MultiprocessingError(.authenticationFailed, "the manager at \(address) does not know the authkey")
         }
     }
+}
+
+/// What bounds a connection before it has authenticated: a client that sends nothing, trickles its bytes, claims a
+/// huge message or opens many connections costs the server a bounded time, memory and number of descriptors and
+/// threads, and does not stop it from serving clients that know the key.
+struct ManagerHandshakeLimits: Codable, Sendable, Hashable {
+    /// How long a client has to answer the challenge once it is sent.
+    var timeout: Duration = .seconds(10)
+    /// How many connections may be in the handshake at once. One more arriving aborts the oldest: a flood of idle
+    /// connections then delays no authentic client, which answers within milliseconds.
+    var maximumPending = 64
 }

@@ -10,11 +10,13 @@ final class ManagerConnection: Sendable {
     let connection: Connection
     let address: ManagerAddress
 
-    /// Connects to `address` and answers the server's challenge with `authkey`.
+    /// Connects to `address` and answers the server's challenge with `authkey`, waiting up to `timeout` for each of
+    /// the server's handshake messages.
     ///
     /// - Throws: ``MultiprocessingError/Code/managerGone`` when nothing listens there,
-    ///   ``MultiprocessingError/Code/authenticationFailed`` for a wrong key.
-    init(to address: ManagerAddress, authkey: [UInt8]) throws(MultiprocessingError) {
+    ///   ``MultiprocessingError/Code/authenticationFailed`` for a wrong key, or a peer that does not answer as a
+    ///   manager does.
+    init(to address: ManagerAddress, authkey: [UInt8], timeout: Duration = .seconds(10)) throws(MultiprocessingError) {
         let descriptor: Int32
         switch address {
         case .unix(let path): descriptor = lx_connect_unix(path)
@@ -28,7 +30,7 @@ final class ManagerConnection: Sendable {
                                      isSocket: true)
         self.address = address
         do {
-            try ManagerAuthentication.answerChallenge(connection, key: authkey, address: address)
+            try ManagerAuthentication.answerChallenge(connection, key: authkey, address: address, timeout: timeout)
         } catch {
             connection.close()
             throw error

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import CLinuxShims
 import SystemPackage
+import Synchronization
 
 /// What a manager's server process is started with.
 struct ManagerServerConfiguration: Codable, Sendable {
@@ -12,6 +13,8 @@ struct ManagerServerConfiguration: Codable, Sendable {
     var authkey: [UInt8]
     /// Where the server reports the address it listens on once it does (then closes it).
     var report: Connection
+    /// What bounds connections that have not authenticated yet.
+    var handshake = ManagerHandshakeLimits()
 }
 
 /// A manager's server: the registered function its child process runs.
@@ -23,21 +26,31 @@ struct ManagerServerConfiguration: Codable, Sendable {
 /// locks of their own. A `shutdown` request shuts the listening socket down, the accept loop ends, and the
 /// function returns (the process exits). The server never removes its socket file: the ``Manager`` that owns
 /// the private directory does, even when the server was killed.
+///
+/// Before a client has authenticated, it is bounded (``ManagerHandshakeLimits``): its answer is read only up to
+/// the answer's size and only for a while, and at most so many connections wait in the handshake at once (one
+/// more aborts the oldest). Running out of descriptors makes the accept loop abort the oldest handshake and go on,
+/// never stop.
 final class ManagerServer: @unchecked Sendable {
     static let function = ProcessFunction("multiprocessing.manager.server") {
         (configuration: ManagerServerConfiguration) -> Int in
-        try ManagerServer(authkey: configuration.authkey).serve(configuration)
+        try ManagerServer(authkey: configuration.authkey, handshake: configuration.handshake).serve(configuration)
     }
 
     private let authkey: [UInt8]
-    private let monitor = ServerMonitor()
+    private let handshake: ManagerHandshakeLimits
+    let monitor = ServerMonitor()
     private var objects: [Int: any ServerObject] = [:]
     private var names: [String: Int] = [:]
     private var nextID = 1
     private var listener: Int32 = -1
+    /// The descriptors of the connections in the handshake, oldest first. A connection's thread removes its own
+    /// before closing it, so the accept loop never shuts down a descriptor that has been reused.
+    private let pending = Mutex<[Int32]>([])
 
-    init(authkey: [UInt8]) {
+    init(authkey: [UInt8], handshake: ManagerHandshakeLimits = ManagerHandshakeLimits()) {
         self.authkey = authkey
+        self.handshake = handshake
     }
 
     /// Listens, reports the address, accepts until shut down; returns how many connections it accepted.
@@ -61,47 +74,80 @@ final class ManagerServer: @unchecked Sendable {
         while true {
             let client = lx_accept_cloexec(listener)
             if client < 0 {
-                let error = _currentErrno()
-                if error == .interrupted { continue }
-                break  // Shut down (EINVAL), or out of descriptors.
+                switch _currentErrno() {
+                case .invalidArgument, .badFileDescriptor:
+                    return accepted  // Shut down.
+                case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .noMemory:
+                    // Out of descriptors or memory: free some by aborting the oldest handshake, then go on.
+                    abortOldestHandshake()
+                    usleep(10_000)
+                default:
+                    continue  // EINTR, or a connection that was reset before it was accepted.
+                }
+                continue
             }
             accepted += 1
+            pending.withLock { pending in
+                if pending.count >= handshake.maximumPending { Self.abortOldest(&pending) }
+                pending.append(client)
+            }
             startThread(for: Connection(descriptor: FileDescriptor(rawValue: client), readable: true, writable: true,
-                                        isSocket: true))
+                                        isSocket: true), descriptor: client)
         }
-        return accepted
+    }
+
+    private func abortOldestHandshake() {
+        pending.withLock { Self.abortOldest(&$0) }
+    }
+
+    /// Shuts the oldest pending connection down: its thread's read ends, and the thread closes it.
+    private static func abortOldest(_ pending: inout [Int32]) {
+        guard !pending.isEmpty else { return }
+        shutdown(pending.removeFirst(), Int32(SHUT_RDWR))
+    }
+
+    /// Takes `descriptor` out of the pending connections (before its connection is closed, or once it is
+    /// authenticated).
+    private func finishHandshake(_ descriptor: Int32) {
+        pending.withLock { pending in pending.removeAll { $0 == descriptor } }
     }
 
     private final class ThreadStart {
         let server: ManagerServer
         let connection: Connection
+        let descriptor: Int32
 
-        init(server: ManagerServer, connection: Connection) {
+        init(server: ManagerServer, connection: Connection, descriptor: Int32) {
             self.server = server
             self.connection = connection
+            self.descriptor = descriptor
         }
     }
 
-    private func startThread(for connection: Connection) {
-        let start = Unmanaged.passRetained(ThreadStart(server: self, connection: connection)).toOpaque()
+    private func startThread(for connection: Connection, descriptor: Int32) {
+        let start = Unmanaged.passRetained(ThreadStart(server: self, connection: connection, descriptor: descriptor))
+            .toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { raw in
             let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
-            start.server.handle(start.connection)
+            start.server.handle(start.connection, descriptor: start.descriptor)
             return nil
         }, start)
         if result == 0 {
             pthread_detach(thread)
         } else {
             Unmanaged<ThreadStart>.fromOpaque(start).release()
+            finishHandshake(descriptor)
             connection.close()
         }
     }
 
     /// Authenticates one client and answers its requests until it hangs up.
-    private func handle(_ connection: Connection) {
+    private func handle(_ connection: Connection, descriptor: Int32) {
         defer { connection.close() }
-        guard ManagerAuthentication.deliverChallenge(connection, key: authkey) else { return }
+        let authenticated = ManagerAuthentication.deliverChallenge(connection, key: authkey, limits: handshake)
+        finishHandshake(descriptor)
+        guard authenticated else { return }
         while let request = try? connection.recv(message: ManagerRequest.self) {
             let reply: ManagerReply
             do {
@@ -117,7 +163,7 @@ final class ManagerServer: @unchecked Sendable {
         }
     }
 
-    private func dispatch(_ request: ManagerRequest) throws -> ManagedValue {
+    func dispatch(_ request: ManagerRequest) throws -> ManagedValue {
         guard request.object == ManagerControl.serverObject else {
             guard let object = objects[request.object] else {
                 throw ServerMethodError("KeyError: no object with id \(request.object) on the server")

@@ -44,13 +44,16 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
     /// - Throws: `MultiprocessingError` with `MultiprocessingError.Code.remoteError` when the method failed
     ///   on the server (its Python-style exception in `MultiprocessingError.remoteDescription`),
     ///   `MultiprocessingError.Code.managerGone`, `MultiprocessingError.Code.timedOut`,
-    ///   `MultiprocessingError.Code.authenticationFailed` on the first call with a wrong key.
+    ///   `MultiprocessingError.Code.authenticationFailed` on the first call with a wrong key,
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `waiting`.
     @discardableResult
     public func call(_ method: String, arguments: [ManagedValue], waiting: Duration? = .zero)
         throws(MultiprocessingError) -> ManagedValue {
-        let limit = waiting.map { $0 + timeout }
+        try _checkTimeout(waiting, "\(method)'s waiting time")
+        // A wait of more than a billion seconds is a wait for ever.
+        let limit = waiting.flatMap { $0 > .seconds(1_000_000_000) ? nil : $0 + timeout }
         return try connection.withLock { (open: inout ManagerConnection?) throws(MultiprocessingError) in
-            if open == nil { open = try ManagerConnection(to: address, authkey: authkey) }
+            if open == nil { open = try ManagerConnection(to: address, authkey: authkey, timeout: timeout) }
             do throws(MultiprocessingError) {
                 return try open!.call(id, method, arguments, timeout: limit)
             } catch where error.code != .remoteError {
@@ -102,7 +105,7 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
         try container.encode(authkey, forKey: .authkey)
         try container.encode(typeid, forKey: .typeid)
         try container.encode(id, forKey: .id)
-        try container.encode(timeout.components.seconds, forKey: .timeout)
+        try container.encode(timeout.saturatingNanoseconds, forKey: .timeout)  // Nanoseconds: 0.5 s stays 0.5 s.
     }
 
     /// Decodes a proxy passed by another process; it connects on its first call.
@@ -112,6 +115,17 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
         authkey = try container.decode([UInt8].self, forKey: .authkey)
         typeid = try container.decode(String.self, forKey: .typeid)
         id = try container.decode(Int.self, forKey: .id)
-        timeout = .seconds(try container.decode(Int64.self, forKey: .timeout))
+        timeout = .nanoseconds(try container.decode(Int64.self, forKey: .timeout))
+    }
+}
+
+extension ManagedValue {
+    /// A timeout as the server reads it: seconds as a `double`, or `None` for no limit.
+    init(seconds timeout: Duration?) {
+        guard let timeout else {
+            self = .none
+            return
+        }
+        self = .double(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
     }
 }

@@ -14,10 +14,11 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     /// Appends `element`, waiting up to `timeout` (`nil`: as long as it takes) for room in a queue with a
     /// `maxsize`; a queue without one never makes it wait.
     ///
-    /// - Throws: `MultiprocessingError.Code.full` when the queue stayed full.
+    /// - Throws: `MultiprocessingError.Code.full` when the queue stayed full,
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `timeout` (Python's `ValueError`).
     public func put(_ element: Element, timeout: Duration? = nil) throws(MultiprocessingError) {
-        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
-            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        try _checkTimeout(timeout, "Queue.put")
+        let seconds = ManagedValue(seconds: timeout)
         do {
             try proxy.call("put", arguments: [try ManagedValue(wrapping: element), .bool(true), seconds],
                            waiting: timeout)
@@ -33,10 +34,11 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
 
     /// Takes the oldest element, waiting up to `timeout` (`nil`: as long as it takes) for one.
     ///
-    /// - Throws: `MultiprocessingError.Code.empty` when none came in time.
+    /// - Throws: `MultiprocessingError.Code.empty` when none came in time,
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `timeout` (Python's `ValueError`).
     public func get(timeout: Duration? = nil) throws(MultiprocessingError) -> Element {
-        let seconds: ManagedValue = timeout.map { .double(Double($0.components.seconds)
-            + Double($0.components.attoseconds) / 1e18) } ?? .none
+        try _checkTimeout(timeout, "Queue.get")
+        let seconds = ManagedValue(seconds: timeout)
         do {
             return try proxy.call("get", arguments: [.bool(true), seconds], waiting: timeout).unwrap(as: Element.self)
         } catch where error.code == .remoteError && error.remoteDescription == "Empty" {

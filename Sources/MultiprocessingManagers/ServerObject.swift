@@ -27,12 +27,22 @@ extension Array where Element == ManagedValue {
     }
 
     /// An optional timeout in seconds, as a duration.
-    func timeout(_ index: Int) -> Duration? {
+    /// The timeout in seconds at `index` (`nil`: none given, or `None`): what a client sent, so any value. One of
+    /// more than ``longestTimeout`` seconds waits for ever; a negative or NaN one is Python's `ValueError`.
+    func timeout(_ index: Int) throws -> Duration? {
         guard index < count else { return nil }
+        let seconds: Double
         switch self[index] {
-        case .double(let seconds): return .milliseconds(Int64(seconds * 1000))
-        case .int(let seconds): return .seconds(seconds)
+        case .double(let value): seconds = value
+        case .int(let value): seconds = Double(value)
         default: return nil
         }
+        guard seconds >= 0 else {  // false for NaN too
+            throw ServerMethodError("ValueError: timeout must be a non-negative number, not \(seconds)")
+        }
+        return seconds > Self.longestTimeout ? nil : .nanoseconds(Int64(seconds * 1e9))
     }
+
+    /// A billion seconds (about 32 years); longer timeouts wait for ever (and fit no `Int64` of nanoseconds).
+    static var longestTimeout: Double { 1e9 }
 }

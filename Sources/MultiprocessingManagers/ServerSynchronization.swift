@@ -19,7 +19,7 @@ final class ServerQueue: ServerObject {
         case "put":
             let item = try arguments.argument(0, method)
             let block = arguments.count < 2 || arguments[1] != .bool(false)
-            guard monitor.wait(timeout: block ? arguments.timeout(2) : .zero, until: { !isFull }) else {
+            guard monitor.wait(timeout: block ? try arguments.timeout(2) : .zero, until: { !isFull }) else {
                 throw ServerMethodError("Full")
             }
             items.append(item)
@@ -27,7 +27,7 @@ final class ServerQueue: ServerObject {
         case "full": return .bool(isFull)
         case "get":
             let block = arguments.first != .bool(false)
-            let ready = monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
+            let ready = try monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
             guard ready else { throw ServerMethodError("Empty") }
             let item = items[head]
             head += 1
@@ -52,7 +52,7 @@ final class ServerLock: ServerObject {
         switch method {
         case "acquire":
             let block = arguments.first != .bool(false)
-            guard monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
+            guard try monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
                 return .bool(false)
             }
             locked = true
@@ -81,7 +81,7 @@ final class ServerEvent: ServerObject {
             flag = false
             return .none
         case "is_set": return .bool(flag)
-        case "wait": return .bool(monitor.wait(timeout: arguments.timeout(0)) { flag })
+        case "wait": return .bool(try monitor.wait(timeout: arguments.timeout(0)) { flag })
         default: throw ServerMethodError.noMethod(typeid, method)
         }
     }

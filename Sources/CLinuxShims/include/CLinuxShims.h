@@ -155,3 +155,4 @@ int lx_executable_build_id(unsigned char *out, int capacity);
 #endif
 #include "CLinuxSockets.h"
 #include "lx_bench.h"
+#include "lx_fuzz.h"

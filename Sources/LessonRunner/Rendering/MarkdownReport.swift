@@ -39,7 +39,7 @@ public struct MarkdownReport: Sendable {
             }
         }
         insertion += splicer.paragraph("*" + MarkdownText.escaped(StatusLine.text(for: result)) + "*")
-        edits.append(splicer.insertion(insertion))
+        edits.append(splicer.insertion(insertion, after: edits))
         return edits
     }
 }

@@ -55,12 +55,18 @@ struct OutputBlockSplicer {
     func paragraph(_ text: String) -> String { blankLine + prefix + text + newline }
 
     /// The edit that inserts `text` (whole lines) right after the cell's last block: the cell, or its `output`
-    /// or `stderr` block.
-    func insertion(_ text: String) -> SourceEdit {
+    /// or `stderr` block. That block is closed first when it was left open, unless one of `edits` (made by this
+    /// splicer, which always close their blocks) replaces it.
+    func insertion(_ text: String, after edits: [SourceEdit] = []) -> SourceEdit {
         var text = text
         let after = [cell.block, cell.expectedOutput?.block, cell.expectedError?.block].compactMap { $0 }
             .max { $0.byteRange.upperBound < $1.byteRange.upperBound }!
         let position = after.byteRange.upperBound
+        // A block left open runs to the end of its container: close it first, or what follows would be read as its
+        // content (found by fuzzing: a lesson ending in an unclosed cell got its new blocks inside the cell).
+        if !after.isClosed && !edits.contains(where: { $0.range == after.byteRange }) {
+            text = after.continuationPrefix + after.fence + newline + text
+        }
         if !Self.endsWithLineBreak(after, in: source) { text = newline + text }
         // Inserted text right before a paragraph would join it.
         if !Self.lineIsBlank(at: position, in: source) { text += blankLine }

@@ -68,7 +68,7 @@ public struct LessonAcceptance: Sendable {
             guard !comparison.matches else { continue }
             edits.append(splicer.replacing(expected, with: mergedContent(comparison), keepFenceLength: true))
         }
-        if !insertion.isEmpty { edits.append(splicer.insertion(insertion)) }
+        if !insertion.isEmpty { edits.append(splicer.insertion(insertion, after: edits)) }
         return edits
     }
 
@@ -84,6 +84,16 @@ public struct LessonAcceptance: Sendable {
             case .unexpected(let line):
                 lines.append(PatternLine.escapedLiteral(comparison.actualLines[line]))
             }
+        }
+        // A block's trailing blank lines are not read, but an unordered block's lines may come in any order: blank
+        // ones that would end it go first instead (found by fuzzing: they were lost, and the block did not match).
+        if comparison.pattern.isUnordered {
+            var blank = 0
+            while let last = lines.last, OutputLines.trimmingTrailingSpace(last).isEmpty {
+                lines.removeLast()
+                blank += 1
+            }
+            lines.insert(contentsOf: repeatElement("", count: blank), at: 0)
         }
         return lines.map { $0 + "\n" }.joined()
     }

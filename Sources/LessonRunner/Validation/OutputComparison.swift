@@ -162,19 +162,24 @@ public struct OutputComparison: Sendable {
         var lineOf = [Int?](repeating: nil, count: patterns.count)
         for (line, k) in owner.enumerated() { if let k { lineOf[k] = line } }
 
+        let leftOver = lines.indices.filter { owner[$0] == nil }
+        let firstAnyLines = matchers.firstIndex(where: \.isAnyLines)
         var steps: [Step] = []
         var missing: [Step] = []
-        for (k, p) in patterns.enumerated() {
+        var k = 0
+        for p in matchers.indices {
+            if matchers[p].isAnyLines {
+                // The lines `...` takes are not contiguous; the range only says how many. The first `...` takes
+                // them all, any other none (each still has its step, so that no expected line is lost).
+                steps.append(.anyLines(pattern: p, lines: 0..<(p == firstAnyLines ? leftOver.count : 0)))
+                continue
+            }
             if let line = lineOf[k] { steps.append(.matched(pattern: p, line: line)) } else {
                 missing.append(.missing(pattern: p))
             }
+            k += 1
         }
-        let leftOver = lines.indices.filter { owner[$0] == nil }
-        if let anyLines = matchers.firstIndex(where: \.isAnyLines) {
-            // The lines `...` takes are not contiguous; the range only says how many.
-            steps.insert(.anyLines(pattern: anyLines, lines: 0..<leftOver.count), at: min(anyLines, steps.count))
-            return steps + missing
-        }
+        if firstAnyLines != nil { return steps + missing }
         return steps + missing + leftOver.map { .unexpected(line: $0) }
     }
 }

@@ -244,11 +244,26 @@ public final class Connection: Codable, Sendable {
         }
     }
 
+    /// Receives the next message as bytes from a peer that is not trusted yet: one whose length field claims more
+    /// than `limit` bytes is refused before anything is allocated for it, and the whole message must arrive
+    /// within `timeout`, however slowly its bytes trickle in.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/messageTooLarge`` for a longer message (the connection is then of no
+    ///   further use: its stream is in the middle of that message), ``MultiprocessingError/Code/timedOut`` when no
+    ///   whole message arrived in time; otherwise as ``recv(_:)``.
+    package func recvBytes(limit: Int, timeout: Duration) throws(MultiprocessingError) -> [UInt8] {
+        try withNextMessage(deadline: ContinuousClock.now.advanced(by: timeout), limit: limit) { bytes in
+            Array(bytes)
+        }
+    }
+
     /// Runs `body` on the next message's bytes, waiting for it until `deadline` (`nil`: for as long as it takes).
     ///
+    /// - Parameter limit: The longest message accepted; a longer one throws
+    ///   ``MultiprocessingError/Code/messageTooLarge`` as soon as its length has arrived.
     /// - Throws: ``MultiprocessingError/Code/timedOut`` when no whole message has arrived by `deadline`; otherwise
     ///   as ``recv(_:)``.
-    func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil,
+    func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil, limit: Int = Connection.maximumMessageSize,
                             _ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
@@ -264,6 +279,10 @@ public final class Connection: Codable, Sendable {
                     }
                     return
                 }
+                if let length = buffer.pendingLength, length > limit {
+                    throw MultiprocessingError(
+                        .messageTooLarge, "a message of \(length) bytes is larger than the \(limit) allowed here")
+                }
                 let filled = endpoint.receiveRing.map {
                     buffer.fill(from: $0, socket: endpoint.socket, deadline: deadline)
                 } ?? buffer.fillAdaptively(from: endpoint.socket, isSocket: isSocket, deadline: deadline)
@@ -272,6 +291,10 @@ public final class Connection: Codable, Sendable {
                 }
                 switch filled {
                 case .success(true):
+                    // Bytes that trickle in keep a read going only until the deadline.
+                    if let deadline, !buffer.hasMessage, ContinuousClock.now >= deadline {
+                        throw MultiprocessingError(.timedOut, "no whole message arrived within the time allowed")
+                    }
                     continue
                 case .success(false):
                     if buffer.isEmpty {
@@ -441,6 +464,13 @@ struct ReceiveBuffer: Sendable {
     }
 
     var hasMessage: Bool { nextFrame() != nil }
+
+    /// The length the next frame's header claims, once its four bytes are here.
+    var pendingLength: Int? {
+        guard end - start >= 4 else { return nil }
+        return Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
+            | Int(bytes[start + 3]) << 24
+    }
 
     mutating func consume(_ frame: Range<Int>) {
         start = frame.upperBound

@@ -31,9 +31,13 @@ public final class Parallel: Sendable {
     static let batchDurations: (minimum: Duration, maximum: Duration) = (.milliseconds(200), .seconds(2))
 
     /// Workers for `jobs` parallel calls (default: ``cpuCount()``).
-    public init(jobs: Int? = nil, batchSize: Int? = nil, context: Context = .default) {
+    ///
+    /// - Throws: ``PoolError/Code/invalidArgument`` when `jobs` or `batchSize` is given and not positive.
+    public init(jobs: Int? = nil, batchSize: Int? = nil, context: Context = .default) throws(PoolError) {
+        try Pool.requirePositive(jobs, "jobs")
+        try Pool.requirePositive(batchSize, "batchSize")
         self.jobs = max(1, jobs ?? cpuCount())
-        self.batchSize = batchSize.map { max(1, $0) }
+        self.batchSize = batchSize
         self.context = context
     }
 

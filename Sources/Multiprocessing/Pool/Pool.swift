@@ -33,7 +33,8 @@ public final class Pool: Sendable {
     ///   - processes: The number of workers (`nil`: ``cpuCount()``).
     ///   - maxTasksPerChild: A worker exits after this many chunks and is replaced (`nil`: never).
     ///   - context: Where the start method of the workers comes from.
-    /// - Throws: ``PoolError/Code/systemFailure`` when a worker cannot start.
+    /// - Throws: ``PoolError/Code/invalidArgument`` when `processes` or `maxTasksPerChild` is given and not
+    ///   positive, ``PoolError/Code/systemFailure`` when a worker cannot start.
     public convenience init(processes: Int? = nil, maxTasksPerChild: Int? = nil, context: Context = .default)
         throws(PoolError) {
         try self.init(processes: processes, initializerTask: nil, maxTasksPerChild: maxTasksPerChild,
@@ -60,14 +61,23 @@ public final class Pool: Sendable {
     }
 
     init(processes: Int?, initializerTask: PoolTask?, maxTasksPerChild: Int?, context: Context) throws(PoolError) {
+        try Self.requirePositive(processes, "the number of processes")
+        try Self.requirePositive(maxTasksPerChild, "maxTasksPerChild")
         let count = max(1, processes ?? cpuCount())
         self.processes = count
-        engine = try PoolEngine(processes: count, initializer: initializerTask,
-                                maxTasksPerChild: maxTasksPerChild.map { max(1, $0) }, context: context)
+        engine = try PoolEngine(processes: count, initializer: initializerTask, maxTasksPerChild: maxTasksPerChild,
+                                context: context)
     }
 
     deinit {
         terminate()
+    }
+
+    /// Checks a count a caller passed: `nil` (the default) or at least 1.
+    static func requirePositive(_ value: Int?, _ what: String) throws(PoolError) {
+        if let value, value < 1 {
+            throw PoolError(.invalidArgument, "\(what) must be at least 1, not \(value)")
+        }
     }
 
     func locked<T>(_ body: () throws(PoolError) -> T) throws(PoolError) -> T {
@@ -168,12 +178,16 @@ public final class Pool: Sendable {
 
     /// Starts ``map(_:_:chunksize:)`` and returns at once, as Python's `Pool.map_async`; `callback` and
     /// `errorCallback` as for ``applyAsync(_:_:callback:errorCallback:)``.
+    ///
+    /// - Throws: ``PoolError/Code/invalidArgument`` for a `chunksize` that is not positive,
+    ///   ``PoolError/Code/closed``.
     public func mapAsync<Arguments, Result>(
         _ function: ProcessFunction<Arguments, Result>, _ items: some Sequence<Arguments>, chunksize: Int? = nil,
         callback: (@Sendable ([Result]) -> Void)? = nil, errorCallback: (@Sendable (PoolError) -> Void)? = nil
     ) throws(PoolError) -> AsyncResult<[Result]> {
+        try Self.requirePositive(chunksize, "chunksize")
         let all = Array(items)
-        let size = max(1, chunksize ?? defaultChunksize(all.count))
+        let size = chunksize ?? defaultChunksize(all.count)
         let tickets = try locked { () throws(PoolError) in
             try ChunkResults.submit(function, all, size: size, to: engine)
         }
@@ -205,17 +219,25 @@ public final class Pool: Sendable {
 
     /// Results in input order, computed as they are iterated, as Python's `Pool.imap`: at most two chunks per
     /// worker are in flight, so `items` may be endless. Each element is the item's result or its failure.
+    ///
+    /// - Throws: ``PoolError/Code/invalidArgument`` for a `chunksize` that is not positive.
     public func imap<Items: Sequence, Result>(
         _ function: ProcessFunction<Items.Element, Result>, _ items: Items, chunksize: Int = 1
-    ) -> PoolResults<Items.Iterator, Result> where Items.Element: Codable & Sendable {
-        PoolResults(pool: self, function: function, input: items.makeIterator(), chunksize: chunksize, ordered: true)
+    ) throws(PoolError) -> PoolResults<Items.Iterator, Result> where Items.Element: Codable & Sendable {
+        try Self.requirePositive(chunksize, "chunksize")
+        return PoolResults(pool: self, function: function, input: items.makeIterator(), chunksize: chunksize,
+                           ordered: true)
     }
 
     /// As ``imap(_:_:chunksize:)``, in the order the results arrive (Python's `imap_unordered`).
+    ///
+    /// - Throws: ``PoolError/Code/invalidArgument`` for a `chunksize` that is not positive.
     public func imapUnordered<Items: Sequence, Result>(
         _ function: ProcessFunction<Items.Element, Result>, _ items: Items, chunksize: Int = 1
-    ) -> PoolResults<Items.Iterator, Result> where Items.Element: Codable & Sendable {
-        PoolResults(pool: self, function: function, input: items.makeIterator(), chunksize: chunksize, ordered: false)
+    ) throws(PoolError) -> PoolResults<Items.Iterator, Result> where Items.Element: Codable & Sendable {
+        try Self.requirePositive(chunksize, "chunksize")
+        return PoolResults(pool: self, function: function, input: items.makeIterator(), chunksize: chunksize,
+                           ordered: false)
     }
 
     // MARK: Ending

@@ -23,6 +23,9 @@ public struct PoolError: Error, Sendable, CustomStringConvertible {
         public static let timedOut = Code("timedOut")
         /// A worker could not be started, or a message could not be sent, encoded or decoded.
         public static let systemFailure = Code("systemFailure")
+        /// A number of processes, tasks per child, jobs, batch size or chunk size passed in is not positive
+        /// (Python's `ValueError`).
+        public static let invalidArgument = Code("invalidArgument")
     }
 
     /// The kind of failure.

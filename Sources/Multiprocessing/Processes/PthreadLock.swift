@@ -41,7 +41,8 @@ package final class _PthreadLock: @unchecked Sendable {
             // pthread_cond_timedwait takes an absolute CLOCK_REALTIME time.
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)
-            let (seconds, attoseconds) = remaining.components
+            // Waits of more than a day are taken a day at a time (the loop goes on), so no sum overflows.
+            let (seconds, attoseconds) = min(remaining, .seconds(86_400)).components
             var nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
             var wholeSeconds = Int(now.tv_sec) + Int(seconds)
             if nanoseconds >= 1_000_000_000 {

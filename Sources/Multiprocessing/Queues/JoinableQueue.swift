@@ -38,8 +38,10 @@ public final class JoinableQueue<Element: Codable & Sendable>: Codable, Sendable
 
     /// Waits until every item put has been marked done with ``taskDone()``, or `timeout` passes (`nil`: no limit).
     ///
-    /// - Throws: ``MultiprocessingError/Code/timedOut`` when tasks remain after `timeout`.
+    /// - Throws: ``MultiprocessingError/Code/timedOut`` when tasks remain after `timeout`,
+    ///   ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
     public func join(timeout: Duration? = nil) throws(MultiprocessingError) {
+        try _checkTimeout(timeout, "JoinableQueue.join")
         guard queue.ring.joinTasks(timeout: timeout) else {
             throw MultiprocessingError(.timedOut, "tasks were still unfinished after \(timeout!)")
         }

@@ -24,7 +24,9 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     /// A queue that holds at most `maxsize` items (0: no limit but `capacity`) in `capacity` bytes of shared
     /// memory (each item takes its encoded size plus 4 bytes).
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a `capacity` outside 9...UInt32.max (a
+    ///   `maxsize` of 0 or less means no limit, as Python's); ``MultiprocessingError/Code/systemCallFailed`` when the
+    ///   shared memory cannot be made.
     public init(maxsize: Int = 0, capacity: Int = 4 << 20) throws(MultiprocessingError) {
         ring = try SharedRing(capacity: capacity, maximumItems: maxsize)
     }
@@ -34,12 +36,14 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     ///
     /// - Throws: ``MultiprocessingError/Code/full`` when there was no room in time,
     ///   ``MultiprocessingError/Code/closed`` after ``close()``, ``MultiprocessingError/Code/messageTooLarge``
-    ///   for an item larger than the queue's capacity, ``MultiprocessingError/Code/codingFailed``.
+    ///   for an item larger than the queue's capacity, ``MultiprocessingError/Code/codingFailed``,
+    ///   ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout` (Python's `ValueError`).
     public func put(_ item: Element, block: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) {
         try put(item, block: block, timeout: timeout, countsTask: false)
     }
 
     func put(_ item: Element, block: Bool, timeout: Duration?, countsTask: Bool) throws(MultiprocessingError) {
+        try _checkTimeout(timeout, "Queue.put")
         guard !closed.load(ordering: .relaxed) else {
             throw MultiprocessingError(.closed, "cannot put: the queue is closed")
         }
@@ -64,8 +68,10 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     /// `nil` for no limit) or throws at once.
     ///
     /// - Throws: ``MultiprocessingError/Code/empty`` when no item came in time, ``MultiprocessingError/Code/closed``
-    ///   after ``close()``, ``MultiprocessingError/Code/codingFailed``.
+    ///   after ``close()``, ``MultiprocessingError/Code/codingFailed``, ``MultiprocessingError/Code/invalidArgument``
+    ///   for a negative `timeout` (Python's `ValueError`).
     public func get(block: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Element {
+        try _checkTimeout(timeout, "Queue.get")
         guard !closed.load(ordering: .relaxed) else {
             throw MultiprocessingError(.closed, "cannot get: the queue is closed")
         }

@@ -34,7 +34,10 @@ final class SharedRing: @unchecked Sendable {
 
     /// A new ring of `capacity` bytes that holds at most `maximumItems` items (0: no limit).
     init(capacity: Int, maximumItems: Int) throws(MultiprocessingError) {
-        precondition(capacity > 8 && capacity <= Int(UInt32.max), "queue capacity out of range")
+        guard capacity > 8 && capacity <= Int(UInt32.max) else {
+            throw MultiprocessingError(.invalidArgument, "a queue's capacity must be in 9...\(UInt32.max) bytes, not "
+                + "\(capacity)")
+        }
         mapping = try SharedMemoryMapping(size: Self.headerSize + capacity, name: "multiprocessing-queue")
         mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
         self.capacity = capacity
@@ -79,8 +82,7 @@ final class SharedRing: @unchecked Sendable {
         if let deadline {
             let remaining = ContinuousClock().now.duration(to: deadline)
             if remaining <= .zero { return false }
-            let (seconds, attoseconds) = remaining.components
-            timeout = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            timeout = remaining.saturatingNanoseconds
         }
         // Counted from here: a peer that changes the sequence after this sees the count and wakes us; one that
         // changed it before makes the futex wait return at once.
@@ -201,8 +203,7 @@ final class SharedRing: @unchecked Sendable {
             if let deadline {
                 let remaining = ContinuousClock().now.duration(to: deadline)
                 if remaining <= .zero { return false }
-                let (seconds, attoseconds) = remaining.components
-                nanoseconds = min(nanoseconds, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                nanoseconds = min(nanoseconds, remaining.saturatingNanoseconds)
             }
             _ = lx_futex_wait(word(.unfinished), unfinished, nanoseconds)
         }

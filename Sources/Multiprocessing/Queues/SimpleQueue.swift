@@ -11,7 +11,8 @@ public final class SimpleQueue<Element: Codable & Sendable>: Codable, Sendable {
 
     /// An empty queue of `capacity` bytes of shared memory.
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a `capacity` outside 9...UInt32.max,
+    ///   ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
     public init(capacity: Int = 4 << 20) throws(MultiprocessingError) {
         queue = try Queue(capacity: capacity)
     }

@@ -33,7 +33,8 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
 
     /// An array of `count` copies of `value` in new shared memory, with a lock or not (Python's `RawArray`).
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `count`, or one whose bytes do not
+    ///   fit in an `Int`; ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
     public convenience init(repeating value: Element, count: Int, lock: Bool = true) throws(MultiprocessingError) {
         try self.init(zeroedCount: count, lock: lock)
         (mapping.base + Self.offset).initializeMemory(as: Element.self, repeating: value, count: count)
@@ -54,10 +55,16 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
 
     /// `count` elements of zero bytes (zero, or false, for every ``SharedScalar`` of the standard library).
     private init(zeroedCount count: Int, lock: Bool) throws(MultiprocessingError) {
-        precondition(count >= 0, "a shared array cannot have a negative count")
+        // A property of the element type, fixed when the program is compiled, not a value passed in.
         precondition(MemoryLayout<Element>.alignment <= 64, "shared array elements must be aligned to at most 64")
-        mapping = try SharedMemoryMapping(size: Self.offset + Swift.max(count, 1) * MemoryLayout<Element>.stride,
-                                          name: "multiprocessing-Array")
+        guard count >= 0 else {
+            throw MultiprocessingError(.invalidArgument, "a shared array's count must not be negative, not \(count)")
+        }
+        let (bytes, overflow) = Swift.max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+        guard !overflow, bytes <= Int.max - Self.offset else {
+            throw MultiprocessingError(.invalidArgument, "a shared array of \(count) \(Element.self) is too large")
+        }
+        mapping = try SharedMemoryMapping(size: Self.offset + bytes, name: "multiprocessing-Array")
         self.count = count
         (mapping.base + RobustMutex.reservedSize).storeBytes(of: Int64(count), as: Int64.self)
         if lock {
@@ -71,7 +78,8 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
-    /// The element at `position`, read or written under the lock (if there is one).
+    /// The element at `position`, read or written under the lock (if there is one). As with `Array`'s subscript,
+    /// a position out of `0..<count` stops the program.
     public subscript(position: Int) -> Element {
         get {
             precondition(position >= 0 && position < count, "SharedArray index out of range")
@@ -95,8 +103,14 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
     }
 
     /// Writes `values` from `start` on (Python's `array[start:start + n] = values`), under the lock once.
-    public func replace(from start: Int = 0, with values: some Collection<Element>) {
-        precondition(start >= 0 && start + values.count <= count, "SharedArray range out of bounds")
+    ///
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` when the values would not fit from `start` on
+    ///   (nothing is written then).
+    public func replace(from start: Int = 0, with values: some Collection<Element>) throws(MultiprocessingError) {
+        guard start >= 0 && start <= count && values.count <= count - start else {
+            throw MultiprocessingError(.invalidArgument, "\(values.count) values from index \(start) do not fit in a "
+                + "shared array of \(count)")
+        }
         lock?.mutex.lockRecovering()
         defer { lock?.mutex.unlock() }
         var index = start

@@ -15,16 +15,20 @@ public final class SharedMemory: Codable, Sendable {
 
     /// New zero-filled shared memory of `size` bytes (at least 1).
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` when `size` is not positive (Python's
+    ///   `ValueError`), ``MultiprocessingError/Code/systemCallFailed`` when the memory cannot be made (too large).
     public init(size: Int) throws(MultiprocessingError) {
-        precondition(size > 0, "shared memory must have a size")
+        guard size > 0 else {
+            throw MultiprocessingError(.invalidArgument, "shared memory's size must be positive, not \(size)")
+        }
         mapping = try SharedMemoryMapping(size: size, name: "multiprocessing-SharedMemory")
     }
 
     /// The size in bytes.
     public var size: Int { mapping.size }
 
-    /// The byte at `offset`.
+    /// The byte at `offset`, which must be in `0..<size`: as with `Array`'s subscript, an offset out of range
+    /// stops the program. ``bytes(in:)`` checks its range and throws instead.
     public subscript(offset: Int) -> UInt8 {
         get {
             precondition(offset >= 0 && offset < size, "SharedMemory offset out of range")
@@ -44,8 +48,13 @@ public final class SharedMemory: Codable, Sendable {
     }
 
     /// A copy of the bytes in `range`.
-    public func bytes(in range: Range<Int>) -> [UInt8] {
-        precondition(range.lowerBound >= 0 && range.upperBound <= size, "SharedMemory range out of bounds")
+    ///
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` when `range` is not within `0..<size`.
+    public func bytes(in range: Range<Int>) throws(MultiprocessingError) -> [UInt8] {
+        guard range.lowerBound >= 0 && range.upperBound <= size else {
+            throw MultiprocessingError(.invalidArgument, "the range \(range) is not within the \(size) bytes of the "
+                + "shared memory")
+        }
         return [UInt8](UnsafeRawBufferPointer(start: mapping.base + range.lowerBound, count: range.count))
     }
 

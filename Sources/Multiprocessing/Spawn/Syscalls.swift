@@ -146,7 +146,6 @@ func _sleep(_ duration: Duration) {
 /// Milliseconds for `poll`, rounded up so that a wait never ends before its deadline; clamped to `Int32`.
 func _milliseconds(rounding duration: Duration) -> Int32 {
     if duration <= .zero { return 0 }
-    let (seconds, attoseconds) = duration.components
-    let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-    return Int32(clamping: milliseconds)
+    let nanoseconds = duration.saturatingNanoseconds
+    return Int32(clamping: nanoseconds / 1_000_000 + (nanoseconds % 1_000_000 > 0 ? 1 : 0))
 }

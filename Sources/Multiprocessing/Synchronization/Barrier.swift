@@ -37,17 +37,20 @@ public final class Barrier: Codable, Sendable {
     /// A barrier for `parties` processes (at least 1), as Python's `Barrier(parties, action, timeout)`.
     ///
     /// - Parameters:
-    ///   - parties: How many processes must call ``wait(timeout:)``: at least 1.
+    ///   - parties: How many processes must call ``wait(timeout:)``: 1...Int32.max.
     ///   - action: Run by the last party to arrive, before any party is released; registered with
     ///     `bootstrap(_:)` like a process's target, since any of the processes may run it. If it throws, the
     ///     barrier breaks and that party's ``wait(timeout:)`` throws the error.
     ///   - timeout: The default of ``wait(timeout:)``.
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` when `parties` is not in 1...Int32.max (Python's
+    ///   `ValueError`), ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
     public init(parties: Int, action: ProcessFunction<Empty, Empty>? = nil, timeout: Duration? = nil)
         throws(MultiprocessingError) {
+        guard parties >= 1 && parties <= Int(Int32.max) else {
+            throw MultiprocessingError(.invalidArgument, "a barrier needs 1...\(Int32.max) parties, not \(parties)")
+        }
         actionName = action?.name
         self.timeout = timeout
-        precondition(parties >= 1 && parties <= Int(Int32.max), "a barrier needs at least one party")
         mapping = try SharedMemoryMapping(size: Self.size, name: "multiprocessing-Barrier")
         mutex = RobustMutex.initialize(at: mapping.base, recursive: false)
         lx_atomic_store_u32(mapping.word(at: RobustMutex.reservedSize + 12), UInt32(parties))

@@ -12,12 +12,14 @@ public final class BoundedSemaphore: Codable, Sendable {
 
     /// A semaphore with `value` permits (0...Int32.max).
     ///
-    /// - Throws: ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a `value` out of that range (Python's
+    ///   `ValueError`), ``MultiprocessingError/Code/systemCallFailed`` when the shared memory cannot be made.
     public init(_ value: Int = 1) throws(MultiprocessingError) {
         word = try SemaphoreWord(value: value, maximum: value, name: "multiprocessing-BoundedSemaphore")
     }
 
-    /// Takes a permit, waiting for one (`block`, up to `timeout`; `nil`: no limit) or not.
+    /// Takes a permit, waiting for one (`block`, up to `timeout`; `nil`: no limit) or not. A negative timeout
+    /// waits not at all, as Python's.
     ///
     /// - Returns: whether a permit was taken.
     @discardableResult

@@ -87,8 +87,10 @@ public final class Condition: Codable, Sendable {
         }
     }
 
-    /// Wakes up to `count` processes waiting on the condition. Call it holding the lock.
+    /// Wakes up to `count` processes waiting on the condition (none when `count` is not positive, as Python's).
+    /// Call it holding the lock.
     public func notify(_ count: Int = 1) {
+        guard count > 0 else { return }
         _ = lx_atomic_add_u32(sequence, 1)
         if lx_atomic_load_u32(sleepers) > 0 { _ = lx_futex_wake(sequence, Int32(clamping: count)) }
     }

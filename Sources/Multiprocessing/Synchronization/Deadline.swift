@@ -14,8 +14,7 @@ struct Deadline {
         guard let instant else { return -1 }
         let remaining = ContinuousClock().now.duration(to: instant)
         if remaining <= .zero { return 0 }
-        let (seconds, attoseconds) = remaining.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        return remaining.saturatingNanoseconds
     }
 
     /// Whether the limit has passed.

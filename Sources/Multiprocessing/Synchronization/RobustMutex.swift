@@ -35,8 +35,7 @@ struct RobustMutex: @unchecked Sendable {
         if !block {
             result = lx_robust_mutex_trylock(address)
         } else if let timeout {
-            let (seconds, attoseconds) = timeout.components
-            result = lx_robust_mutex_timedlock(address, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            result = lx_robust_mutex_timedlock(address, timeout.saturatingNanoseconds)
         } else {
             result = lx_robust_mutex_lock(address)
         }

@@ -15,7 +15,10 @@ struct SemaphoreWord: @unchecked Sendable {
     private var maximum: UnsafeMutablePointer<UInt32> { mapping.word(at: 8) }
 
     init(value: Int, maximum: Int?, name: String) throws(MultiprocessingError) {
-        precondition(value >= 0 && value <= Int(Int32.max), "a semaphore's value must be in 0...Int32.max")
+        guard value >= 0 && value <= Int(Int32.max) else {
+            throw MultiprocessingError(.invalidArgument,
+                                       "a semaphore's value must be in 0...\(Int32.max), not \(value)")
+        }
         mapping = try SharedMemoryMapping(size: Self.size, name: name)
         lx_atomic_store_u32(mapping.word(at: 0), UInt32(value))
         lx_atomic_store_u32(mapping.word(at: 8), UInt32(maximum ?? 0))

@@ -31,16 +31,21 @@ extension ManagedValue: WireMessage {
         case BinaryTag.double: self = .double(try reader.double())
         case BinaryTag.string: self = .string(try reader.string())
         case BinaryTag.bytes: self = .encoded(try reader.bytes())
-        case BinaryTag.unkeyed: self = .list(try [ManagedValue](from: &reader))
+        case BinaryTag.unkeyed:
+            self = .list(try reader.nested { (reader) throws(MultiprocessingError) in
+                try [ManagedValue](from: &reader)
+            })
         case BinaryTag.keyed:
-            let count = try reader.pairCount()
-            var pairs: [ManagedPair] = []
-            pairs.reserveCapacity(count)
-            for _ in 0..<count {
-                let key = try ManagedValue(from: &reader)
-                pairs.append(ManagedPair(key, try ManagedValue(from: &reader)))
-            }
-            self = .dict(pairs)
+            self = .dict(try reader.nested { (reader) throws(MultiprocessingError) in
+                let count = try reader.pairCount()
+                var pairs: [ManagedPair] = []
+                pairs.reserveCapacity(count)
+                for _ in 0..<count {
+                    let key = try ManagedValue(from: &reader)
+                    pairs.append(ManagedPair(key, try ManagedValue(from: &reader)))
+                }
+                return pairs
+            })
         case let tag:
             throw MultiprocessingError(.codingFailed, "a malformed message: no managed value has tag \(tag)")
         }

@@ -20,6 +20,11 @@ package protocol WireMessage {
 package struct WireReader {
     private let reader: BinaryReader
     private var offset = 0
+    /// How many containers (lists, dicts) enclose the value being read.
+    private var depth = 0
+    /// The deepest nesting read: each level is a frame of recursion, and a manager's server reads what a client
+    /// sends (a list nested a million times is 2 MB, and would overflow the thread's stack).
+    package static let maximumDepth = 512
 
     package init(_ buffer: UnsafeBufferPointer<UInt8>) {
         reader = BinaryReader(buffer, context: .plain)
@@ -101,6 +106,20 @@ package struct WireReader {
             }
             return (Int(count), end)
         }
+    }
+
+    /// Reads a nested container's contents with `body`, one level deeper.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` beyond ``maximumDepth`` levels.
+    package mutating func nested<T>(_ body: (inout WireReader) throws(MultiprocessingError) -> T)
+        throws(MultiprocessingError) -> T {
+        guard depth < Self.maximumDepth else {
+            throw MultiprocessingError(.codingFailed, "a malformed message: values nested more than "
+                + "\(Self.maximumDepth) deep at byte \(offset)")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
     }
 
     /// Reads a `null` tag if it is next; whether it was.

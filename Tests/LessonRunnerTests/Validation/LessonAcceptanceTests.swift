@@ -74,6 +74,21 @@ struct LessonAcceptanceTests {
         #expect(acceptance.source == Array(Self.realWorld.utf8))
     }
 
+    /// Found by fuzzing: accepting an unordered block dropped its second `...`.
+    @Test func keepsEveryEllipsisOfAnUnorderedBlock() throws {
+        let lesson = Support.outputLesson("b\n...\na\n...\nstale\n", info: "output unordered")
+        #expect(try accepted(lesson, ["hello": ("a\nx\nb\n", "")])
+            == Support.outputLesson("b\n...\na\n...\n", info: "output unordered"))
+    }
+
+    /// Found by fuzzing: an unordered block's new blank line went to its end, where blank lines are not read.
+    @Test func putsTheBlankLinesOfAnUnorderedBlockWhereTheyCount() throws {
+        let lesson = Support.outputLesson("b\n", info: "output unordered")
+        let result = try accepted(lesson, ["hello": ("\nb\n", "")])
+        #expect(result == Support.outputLesson("\nb\n", info: "output unordered"))
+        #expect(try Support.mismatches(result, stdout: "\nb\n").isEmpty)
+    }
+
     @Test func keepsMatcherLinesThatStillMatchAndReplacesTheRest() throws {
         let lesson = """
             ```swift demo=hello
@@ -103,6 +118,17 @@ struct LessonAcceptanceTests {
             After.
 
             """)
+    }
+
+    /// Found by fuzzing: new blocks after a cell left open at the end of the file went inside the cell.
+    @Test func closesACellLeftOpenBeforeAddingBlocksAfterIt() throws {
+        #expect(try accepted("```swift demo=hello", ["hello": ("x\n", "e\n")])
+            == "```swift demo=hello\n```\n\n```output\nx\n```\n\n```stderr\ne\n```\n")
+        #expect(try accepted("> ````swift demo=hello\n", ["hello": ("x\n", "")])
+            == "> ````swift demo=hello\n> ````\n>\n> ```output\n> x\n> ```\n")
+        // An open block that is replaced is closed by its replacement, and only once.
+        #expect(try accepted("```swift demo=hello\n```\n```output", ["hello": ("t\n", "e\n")])
+            == "```swift demo=hello\n```\n```output\nt\n```\n\n```stderr\ne\n```\n")
     }
 
     @Test func theAcceptedLessonPassesAndAcceptingAgainChangesNothing() throws {

@@ -72,6 +72,20 @@ struct OutputMatcherTests {
         #expect(try passes("(1+1) = [2] (glob)\n", "(1+1) = [2]\n"), "regex characters are literal in a glob")
     }
 
+    /// Found by fuzzing: a glob of many stars against a line it does not match took exponential time as a regex.
+    @Test func globsOfManyStarsAnswerAtOnce() throws {
+        let start = ContinuousClock.now
+        let stars = String(repeating: "*", count: 30)
+        let (manyA, longA) = (String(repeating: "*a", count: 25), String(repeating: "a", count: 300))
+        #expect(try !passes(stars + "\\*.swift (glob)\n", "(g|" + String(repeating: "x", count: 200) + "\n"))
+        #expect(try !passes(manyA + "b (glob)\n", longA + "\n"))
+        #expect(try passes(manyA + "* (glob)\n", longA + "\n"))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(try passes("x** (glob)\n", "x\n") && passes("a*b*c (glob)\n", "abxbc\n"))
+        #expect(try !passes("a*b*c (glob)\n", "acb\n"))
+        #expect(try passes("*\\ (glob)\n", "x\\\n"), "a final backslash is a backslash")
+    }
+
     @Test func aLiteralSuffixWritesLinesThatLookLikeMatchers() throws {
         #expect(try passes("x+ (re) (literal)\n", "x+ (re)\n"))
         #expect(try !passes("x+ (re) (literal)\n", "xxx\n"), "the suffix turns the regex off")
@@ -111,6 +125,18 @@ struct OutputMatcherTests {
         #expect(missing.first?.diff.contains("-worker 2 done\n") == true)
         #expect(missing.first?.location.line == 7, "the missing line's own line")
         #expect(try passes("a\n...\n", info: "output unordered", "x\na\ny\n"), "... takes any lines left over")
+    }
+
+    /// Found by fuzzing: an unordered block's second `...` had no step, so accept dropped it from the lesson.
+    @Test func everyEllipsisOfAnUnorderedBlockTakesPart() throws {
+        let pattern = try ExpectedPattern.parse(content: "b\n...\na\n...\n", info: "output unordered")
+        let comparison = OutputComparison(pattern: pattern, actual: "a\nx\nb\ny\n")
+        #expect(comparison.matches)
+        #expect(comparison.steps == [
+            .matched(pattern: 0, line: 2), .anyLines(pattern: 1, lines: 0..<2), .matched(pattern: 2, line: 0),
+            .anyLines(pattern: 3, lines: 0..<0),
+        ])
+        #expect(try passes("b\n...\na\n...\n", info: "output unordered", "a\nx\nb\ny\n"))
     }
 
     @Test func sanitizersApplyToBothSides() throws {

@@ -79,7 +79,7 @@ public enum PoolScenarios {
     public static let imap = Scenario("conformance.pool.imap") { method in
         try withTwoWorkers(method) { pool in
             let all = try pool.imap(F.square, 0..<10).map { try $0.get() }
-            let iterator = pool.imap(F.square, 0..<10)
+            let iterator = try pool.imap(F.square, 0..<10)
             var oneByOne: [Int] = []
             for _ in 0..<10 { oneByOne.append(try iterator.next()!.get()) }
             let exhausted = iterator.next() == nil

@@ -78,7 +78,7 @@ public enum SharedScenarios {
         let array = try SharedArray(sequence, lock: lock)
         var seen = ["count": "\(array.count)", "element 3": "\(array[3])",
                     "2..<7": array[2..<7].map(String.init).joined(separator: ",")]
-        array.replace(from: 4, with: [1, 2, 3, 4])
+        try array.replace(from: 4, with: [1, 2, 3, 4])
         sequence.replaceSubrange(4..<8, with: [1, 2, 3, 4])
         seen["after replace"] = array.copy() == sequence ? "as the sequence" : "\(array.copy())"
         for index in 1..<sequence.count { sequence[index] += sequence[index - 1] }
@@ -102,7 +102,7 @@ public enum SharedScenarios {
                               context: context(method))
         try process.start()
         return ["exitCode": try exitCode(of: process),
-                "bytes": String(decoding: memory.bytes(in: 0..<5), as: UTF8.self)]
+                "bytes": String(decoding: try memory.bytes(in: 0..<5), as: UTF8.self)]
     }
 
     public static let all: [RegisteredFunction] = [

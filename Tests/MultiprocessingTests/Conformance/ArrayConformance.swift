@@ -31,7 +31,7 @@ extension MultiprocessingSuite {
                 let array = try SharedArray<Int32>(repeating: 0, count: 10)
                 #expect(array.count == 10)
                 #expect(array.copy() == [Int32](repeating: 0, count: 10))
-                array.replace(with: 0..<10)
+                try array.replace(with: 0..<10)
                 #expect(array.copy() == Array(0..<10))
             }
         }

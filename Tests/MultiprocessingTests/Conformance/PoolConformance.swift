@@ -79,11 +79,10 @@ extension MultiprocessingSuite {
             if method == .spawn {
                 let context = workerContext(.spawn)
                 for processes in [-1, 0] {
-                    withKnownIssue("Pool(processes: 0) and negative counts start one worker; Python: ValueError") {
-                        #expect(throws: (any Error).self) {
-                            try Pool(processes: processes, context: context).terminate()
-                        }
+                    let error = #expect(throws: PoolError.self) {
+                        try Pool(processes: processes, context: context).terminate()
                     }
+                    #expect(error?.code == .invalidArgument, "Python: ValueError")
                 }
             }
         }

@@ -16,7 +16,7 @@ extension MultiprocessingSuite {
             memory.withUnsafeMutableBytes { buffer in
                 for (index, byte) in "howdy".utf8.enumerated() { buffer[index] = byte }
             }
-            #expect(memory.bytes(in: 0..<5) == Array("howdy".utf8))
+            #expect(try memory.bytes(in: 0..<5) == Array("howdy".utf8))
         }
 
         // CPython: _TestSharedMemory.test_shared_memory_across_processes

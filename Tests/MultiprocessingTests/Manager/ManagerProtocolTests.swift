@@ -47,6 +47,31 @@ struct ManagerProtocolTests {
     }
 
     @Test
+    func deepNestingIsAnErrorNotAStackOverflow() throws {
+        func request(nesting depth: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.appendTagged(1)
+            bytes.appendTagged("m")
+            bytes.appendSequence(count: 1)
+            for _ in 0..<depth {
+                bytes.append(BinaryTag.unkeyed)
+                bytes.appendVarint(1)
+            }
+            bytes.append(BinaryTag.null)
+            return bytes
+        }
+        let allowed = request(nesting: WireReader.maximumDepth)
+        #expect(throws: Never.self) { try allowed.withUnsafeBufferPointer { try ManagerRequest(decoding: $0) } }
+        for depth in [WireReader.maximumDepth + 1, 1_000_000] {
+            let deep = request(nesting: depth)
+            let error = #expect(throws: MultiprocessingError.self) {
+                try deep.withUnsafeBufferPointer { try ManagerRequest(decoding: $0) }
+            }
+            #expect(error?.message.contains("nested more than") == true)
+        }
+    }
+
+    @Test
     func aHugeCountIsAnErrorNotAnAllocation() {
         var bytes: [UInt8] = []
         bytes.appendTagged(1)

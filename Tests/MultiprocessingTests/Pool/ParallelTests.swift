@@ -8,7 +8,7 @@ extension MultiprocessingSuite {
         typealias F = PoolTestFunctions
 
         @Test func resultsComeInInputOrderOnFirstAndWarmCalls() throws {
-            let parallel = Parallel(jobs: 2, context: workerContext(.spawn))
+            let parallel = try Parallel(jobs: 2, context: workerContext(.spawn))
             defer { parallel.shutdown() }
             #expect(try parallel((0..<10).map { F.square.delayed($0) }) == (0..<10).map { $0 * $0 + 1 })
             #expect(try parallel((0..<500).map { F.square.delayed($0) }) == (0..<500).map { $0 * $0 + 1 })
@@ -17,7 +17,7 @@ extension MultiprocessingSuite {
         }
 
         @Test func aFailedCallThrowsWithItsIndex() throws {
-            let parallel = Parallel(jobs: 2, batchSize: 2, context: workerContext(.spawn))
+            let parallel = try Parallel(jobs: 2, batchSize: 2, context: workerContext(.spawn))
             defer { parallel.shutdown() }
             let error = poolError { _ = try parallel((0..<8).map { F.failOnThree.delayed($0) }) }
             #expect(error?.code == .taskFailed)

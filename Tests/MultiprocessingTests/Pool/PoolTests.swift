@@ -54,11 +54,11 @@ extension MultiprocessingSuite {
 
         @Test func imapIsLazyOnAnEndlessInput() throws {
             try withPool(processes: 2, context: workerContext(.spawn)) { (pool: Pool) throws in
-                let firstTwenty = pool.imap(F.square, 0...).prefix(20).map { try? $0.get() }
+                let firstTwenty = try pool.imap(F.square, 0...).prefix(20).map { try? $0.get() }
                 #expect(firstTwenty == (0..<20).map { $0 * $0 + 1 })
-                let chunked = pool.imap(F.square, 0..., chunksize: 5).prefix(12).map { try? $0.get() }
+                let chunked = try pool.imap(F.square, 0..., chunksize: 5).prefix(12).map { try? $0.get() }
                 #expect(chunked == (0..<12).map { $0 * $0 + 1 })
-                let unordered = pool.imapUnordered(F.square, 0..<30).compactMap { try? $0.get() }
+                let unordered = try pool.imapUnordered(F.square, 0..<30).compactMap { try? $0.get() }
                 #expect(unordered.sorted() == (0..<30).map { $0 * $0 + 1 })
                 // The pool still serves after abandoned iterations.
                 #expect(try pool.map(F.square, 0..<4) == [1, 2, 5, 10])
@@ -71,7 +71,7 @@ extension MultiprocessingSuite {
                 #expect(error?.code == .taskFailed)
                 #expect(error?.index == 3)
                 #expect(error?.remoteDescription?.contains("three is refused") == true)
-                let results = Array(pool.imap(F.failOnThree, 0..<8, chunksize: 3))
+                let results = Array(try pool.imap(F.failOnThree, 0..<8, chunksize: 3))
                 #expect(results.count == 8)
                 for (index, result) in results.enumerated() {
                     switch result {

@@ -17,7 +17,7 @@ extension MultiprocessingSuite {
             let child = Process(target: SynchronizationTestFunctions.invertBytes, arguments: block, context: context)
             try child.start()
             #expect(try child.value(as: Int.self, timeout: .seconds(10)) == 10_000)
-            #expect(block.bytes(in: 0..<3) == [255, 254, 253])
+            #expect(try block.bytes(in: 0..<3) == [255, 254, 253])
             #expect(block[9_999] == 255 - UInt8(9_999 % 251))
         }
 

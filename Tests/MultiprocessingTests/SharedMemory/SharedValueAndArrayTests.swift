@@ -24,7 +24,7 @@ extension MultiprocessingSuite {
             numbers[3] = 30
             #expect(Array(numbers[2..<5]) == [2, 30, 4])
             try numbers.lock!.withLock { numbers[0] = numbers[0] + 0 }
-            numbers.replace(from: 8, with: [80, 90])
+            try numbers.replace(from: 8, with: [80, 90])
             #expect(numbers.copy() == [0, 1, 2, 30, 4, 5, 6, 7, 80, 90])
             #expect(numbers.reduce(0, +) == 225)
             let zeros = try SharedArray<UInt8>(repeating: 0, count: 5, lock: false)
