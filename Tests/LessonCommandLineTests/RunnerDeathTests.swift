@@ -46,7 +46,9 @@ struct RunnerDeathTests {
 
         let left = ProcessCensus.waitUntilNoneTagged(tag, timeout: .seconds(1))
         #expect(left.isEmpty, "processes \(left) outlived the killed runner by 1 s")
+        ProcessCensus.reapOrphans()
     }
+
 
     /// With `LESSON_CONTAINMENT=process-table`, as where the kernel refuses namespaces: the run says so once on
     /// stderr, cells still run and their leftovers are still ended while the runner lives, but a process that
@@ -77,6 +79,9 @@ struct RunnerDeathTests {
         _ = try runner.wait()
         usleep(300_000)
         #expect(!ProcessCensus.tagged(tag).isEmpty, "without a namespace the escaped grandchild outlives the runner")
+        ProcessCensus.killTagged(tag)
+        _ = ProcessCensus.waitUntilNoneTagged(tag)
+        ProcessCensus.reapOrphans()
     }
 
     static func startRunner(

@@ -274,6 +274,7 @@ struct CourseServerTests {
         let left = ProcessCensus.waitUntilNoneTagged(serve.tag, timeout: .seconds(1))
         #expect(left.isEmpty, "processes \(left) outlived the killed server by 1 s")
         #expect(events.isClosedByPeer(timeout: .seconds(2)), "the event stream is closed")
+        ProcessCensus.reapOrphans()
     }
 
     @Test func nothingACellPrintsBecomesMarkupOnThePage() throws {

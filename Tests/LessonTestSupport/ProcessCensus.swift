@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Multiprocessing
 
 /// Facts about processes, read from /proc, for tests that must leave nothing behind.
 public enum ProcessCensus {
@@ -89,6 +90,18 @@ public enum ProcessCensus {
             if left.isEmpty || clock.now >= deadline { return left }
             usleep(5_000)
         }
+    }
+
+    /// Reaps the zombies a killed process handed to this test process: once a test used a process-table container,
+    /// this process is a child subreaper, and a killed runner's children come here. Waits up to 2 s for them.
+    public static func reapOrphans() {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(2)
+        repeat {
+            _ = Subreaper.reapAdoptedZombies()
+            if !children(of: getpid()).contains(where: { state(of: $0.pid) == "Z" }) { return }
+            usleep(10_000)
+        } while clock.now < deadline
     }
 
     /// Kills every process that carries `tag`: the clean-up of a test that expected them gone and found them.
