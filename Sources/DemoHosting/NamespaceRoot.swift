@@ -1,4 +1,5 @@
 import CLinuxShims
+import Multiprocessing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,29 +63,7 @@ enum NamespaceRoot {
 
     /// The processes of the namespace other than this one that have not exited, from its `/proc`.
     private static func livingOthers() -> Int {
-        guard let directory = opendir("/proc") else { return 0 }
-        defer { closedir(directory) }
-        var count = 0
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let pid = Int32(name), pid != 1, !isZombie(pid) else { continue }
-            count += 1
-        }
-        return count
-    }
-
-    private static func isZombie(_ pid: Int32) -> Bool {
-        let descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return true }  // Gone already.
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let length = read(descriptor, &buffer, buffer.count)
-        guard length > 0 else { return true }
-        // The state follows the command name's closing parenthesis: "pid (comm) S …".
-        guard let close = buffer[..<length].lastIndex(of: UInt8(ascii: ")")), close + 2 < length else { return false }
-        return buffer[close + 2] == UInt8(ascii: "Z")
+        ProcessTable.all().count { $0.id != 1 && !$0.isZombie }
     }
 
     private static func report(_ line: String) {

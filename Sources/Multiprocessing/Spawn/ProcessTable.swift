@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// What `/proc/PID/stat` says about one process.
-struct ProcessStat: Hashable, Sendable {
+package struct ProcessStat: Hashable, Sendable {
     /// Field 1.
-    var id: Int32
+    package var id: Int32
     /// Field 3: `R`, `S`, `D`, `Z`, …
     var state: UInt8
     /// Field 4.
@@ -18,14 +18,14 @@ struct ProcessStat: Hashable, Sendable {
     var startTime: UInt64
 
     /// A zombie (or a process being reaped): it has exited and only waits for its parent.
-    var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
+    package var isZombie: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
 }
 
 /// Reads the process table from `/proc`.
 ///
 /// The kernel this runs on may lack `/proc/PID/task/TID/children` (`CONFIG_PROC_CHILDREN`), so descendants are
 /// found by reading every process's parent.
-enum ProcessTable {
+package enum ProcessTable {
     /// The contents of a small `/proc` file, or `nil` if it cannot be read (the process is gone, or not ours).
     static func read(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -120,7 +120,7 @@ enum ProcessTable {
     }
 
     /// Every process visible in `/proc`.
-    static func all() -> [ProcessStat] {
+    package static func all() -> [ProcessStat] {
         let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard proc >= 0, let directory = fdopendir(proc) else { return [] }
         defer { closedir(directory) }
