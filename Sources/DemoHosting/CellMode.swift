@@ -34,9 +34,22 @@ public enum CellMode {
         let report = environmentValue(reportVariable).flatMap { Int32($0) }
         let grace = environmentValue(graceVariable).flatMap { Int($0) } ?? 500
         for name in [demoVariable, parentVariable, reportVariable, graceVariable] { unsetenv(name) }
+        run(demoName, arguments: Array(CommandLine.arguments.dropFirst()), demos: demos, parent: parent,
+            report: report, graceMilliseconds: grace)
+    }
+
+    /// Runs the demo named `demoName` with `arguments` as a cell's process and exits with its exit code.
+    ///
+    /// - Parameters:
+    ///   - parent: The runner's process id, for a process that is not the first of its namespace.
+    ///   - report: The descriptor for the reports of a namespace's first process (see `NamespaceRoot`).
+    static func run(
+        _ demoName: String, arguments: [String], demos: DemoRegistry, parent: Int32?, report: Int32?,
+        graceMilliseconds: Int
+    ) -> Never {
         if NamespaceRoot.isFirstProcess {
             // Started in a namespace of its own, which dies with the runner (the spawn set the parent-death signal).
-            NamespaceRoot.takeOver(reportDescriptor: report, graceMilliseconds: grace)
+            NamespaceRoot.takeOver(reportDescriptor: report, graceMilliseconds: graceMilliseconds)
         } else {
             if let report { close(report) }
             ParentDeath.deliver(.kill, expectedParent: parent)
@@ -48,7 +61,6 @@ public enum CellMode {
             exit(127)
         }
         setenv(runningDemoVariable, demoName, 1)
-        let arguments = Array(CommandLine.arguments.dropFirst())
         let code: Int32
         do {
             code = try demo.body(arguments)

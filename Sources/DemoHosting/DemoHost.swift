@@ -18,8 +18,10 @@ import Glibc
 /// host links the demos and the `Multiprocessing` library and nothing of the renderer, so a cell and every `spawn`
 /// child of a demo start as fast as a small program does.
 ///
-/// A host does three things, each decided by its environment:
+/// A host does four things, each decided by its environment:
 /// - as a cell's child (`CellMode`), it runs the named demo and exits with its exit code;
+/// - as a cell server (``CellServer``), it forks each cell the runner asks for from itself, until the runner
+///   closes its socket;
 /// - as a `Multiprocessing` child (`spawn`, `forkserver`), ``Multiprocessing/bootstrap(_:)`` runs the requested
 ///   function and exits;
 /// - asked for its catalog (``DemoHostReply/queryVariable``), it writes a ``DemoCatalog`` to stdout and exits.
@@ -52,6 +54,7 @@ public enum DemoHost {
         demos.registerFunctionsLazily(first: getenv(CellMode.runningDemoVariable).map { String(cString: $0) })
         bootstrap([])
         CellMode.runIfRequested(demos: demos)
+        CellServer.serveIfRequested(demos: demos)
         answerCatalogQueryIfRequested(demos: demos)
     }
 

@@ -31,7 +31,7 @@ struct InterruptTests {
             if count == 0 { break }
             text += String(decoding: buffer[..<count], as: UTF8.self)
         }
-        let cellProcesses = ProcessCensus.tagged(tag, excluding: [lesson.id.rawValue])
+        let cellProcesses = ProcessCensus.tagged(tag, excluding: ProcessCensus.runnerAndCellServers(lesson.id.rawValue))
         #expect(cellProcesses.count == 2, "the cell and its grandchild run: \(cellProcesses)")
         try lesson.send(signal)
 

@@ -36,7 +36,8 @@ struct CourseServerTests {
         _ = waitForEvent(events) { name, data in
             name == "output" && (data["text"] as? String)?.contains("grandchild ") == true
         }
-        let processes = ProcessCensus.tagged(serve.tag, excluding: [serve.child.id.rawValue])
+        let processes = ProcessCensus.tagged(
+            serve.tag, excluding: ProcessCensus.runnerAndCellServers(serve.child.id.rawValue))
         return (events, processes)
     }
 
@@ -139,7 +140,8 @@ struct CourseServerTests {
         let ended = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "finished" }
         #expect(ended.last { $0.name == "finished" }?.data["status"] as? String == "stopped")
         #expect(
-            ProcessCensus.waitUntilNoneTagged(serve.tag, excluding: [serve.child.id.rawValue]).isEmpty,
+            ProcessCensus.waitUntilNoneTagged(
+                serve.tag, excluding: ProcessCensus.runnerAndCellServers(serve.child.id.rawValue)).isEmpty,
             "the stubborn grandchild is gone too")
         #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#).status == 409)
         _ = try serve.interrupt()

@@ -22,6 +22,18 @@ public enum ProcessCensus {
     }
 
     /// The processes whose parent is `pid`, with their command names (`comm`, at most 15 bytes).
+    /// The runner's own processes besides its cells: `runner` and the demo hosts it keeps running to fork cells
+    /// from (its children started with `LESSONRUNNER_CELL_SERVER`; the cells they fork are their children, not
+    /// the runner's).
+    public static func runnerAndCellServers(_ runner: Int32) -> Set<Int32> {
+        let entry = Array("LESSONRUNNER_CELL_SERVER=".utf8)
+        let servers = children(of: runner).map(\.pid).filter { pid in
+            guard let environment = readBytes("/proc/\(pid)/environ") else { return false }
+            return environment.split(separator: 0).contains { $0.starts(with: entry) }
+        }
+        return Set(servers + [runner])
+    }
+
     public static func children(of pid: Int32) -> [(pid: Int32, name: String)] {
         guard let folder = opendir("/proc") else { return [] }
         defer { closedir(folder) }

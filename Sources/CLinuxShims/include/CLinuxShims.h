@@ -88,6 +88,13 @@ int lx_spawn_contained(const lx_contained_spawn *request, pid_t *pid, int *pidfd
 /// and exits with 128 + N.
 int lx_end_on_termination_signals_as_first_process(int report_fd);
 
+/// fork(2) with the child as process 1 of a new PID namespace (unshare(CLONE_NEWPID), fork); then this process's
+/// later children start in `own_pid_namespace` (a descriptor of /proc/self/ns/pid) again. 0 in the child, the
+/// child's pid in the parent, -1 and errno on failure.
+pid_t lx_fork_into_new_pid_namespace(int own_pid_namespace);
+/// Gives the calling process a mount namespace of its own with a /proc of its PID namespace (unshare, mount).
+int lx_mount_own_proc(void);
+
 /// fflush(stdout) and fflush(stderr): Swift 6 cannot name the C globals `stdout` and `stderr` safely.
 int lx_flush_standard_streams(void);
 /// setvbuf(stdout, NULL, _IOLBF, 0): line-buffered stdout.

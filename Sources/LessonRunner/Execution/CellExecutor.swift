@@ -35,6 +35,9 @@ public struct CellExecutor: Sendable {
     /// How a cell's processes are held together; by default a PID namespace unless `LESSON_CONTAINMENT` says
     /// `process-table`.
     public var containment: ProcessContainer.Containment
+    /// How a cell's process starts: by default forked from a running copy of the host, unless
+    /// `LESSON_CELL_START=exec` says otherwise.
+    public var start: CellStart
 
     /// A runner for the demos in `executable`, by default the running executable (a `lesson` built with its demos).
     public init(
@@ -46,6 +49,7 @@ public struct CellExecutor: Sendable {
         self.terminationGrace = terminationGrace
         self.environment = environment
         self.containment = ContainmentNotice.requested
+        self.start = CellStart.requested
     }
 
     /// The running executable's path, from `/proc/self/exe`.
@@ -82,7 +86,12 @@ public struct CellExecutor: Sendable {
         demo: String, arguments: [String], timeout: Duration, stop: CellStop? = nil,
         onOutput: ((OutputStream, ArraySlice<UInt8>) -> Void)? = nil
     ) -> DemoExecution {
-        execute(
+        if start == .forkedFromHost && containment == .pidNamespace && ProcessContainer.namespaceFallbackReason == nil,
+           let execution = executeForked(
+               demo: demo, arguments: arguments, timeout: timeout, stop: stop, onOutput: onOutput) {
+            return execution
+        }
+        return execute(
             configuration(arguments: arguments, environment: [CellMode.demoVariable: demo]), timeout: timeout,
             stop: stop, onOutput: onOutput)
     }

@@ -38,7 +38,7 @@ func _receiveNow(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ 
 /// Writes all `count` bytes, retrying short writes; on a socket without `SIGPIPE`.
 ///
 /// The corresponding C functions are `write` and `send` with `MSG_NOSIGNAL`.
-func _writeAll(_ descriptor: FileDescriptor, _ buffer: UnsafeRawPointer, _ count: Int, isSocket: Bool)
+package func _writeAll(_ descriptor: FileDescriptor, _ buffer: UnsafeRawPointer, _ count: Int, isSocket: Bool)
     -> Result<Void, Errno> {
     var offset = 0
     while offset < count {
@@ -58,12 +58,12 @@ func _writeAll(_ descriptor: FileDescriptor, _ buffer: UnsafeRawPointer, _ count
 }
 
 /// Writes all of `bytes`.
-func _writeAll(_ descriptor: FileDescriptor, _ bytes: [UInt8], isSocket: Bool) -> Result<Void, Errno> {
+package func _writeAll(_ descriptor: FileDescriptor, _ bytes: [UInt8], isSocket: Bool) -> Result<Void, Errno> {
     bytes.withUnsafeBytes { _writeAll(descriptor, $0.baseAddress!, $0.count, isSocket: isSocket) }
 }
 
 /// Reads exactly `count` bytes; `false` at end of file before the first byte, an `EIO`-free error after it.
-func _readExactly(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int)
+package func _readExactly(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int)
     -> Result<Bool, Errno> {
     var offset = 0
     while offset < count {
@@ -79,7 +79,7 @@ func _readExactly(_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawPointe
 /// A connected pair of Unix stream sockets, both close-on-exec.
 ///
 /// The corresponding C function is `socketpair`.
-func _socketPair() -> Result<(FileDescriptor, FileDescriptor), Errno> {
+package func _socketPair() -> Result<(FileDescriptor, FileDescriptor), Errno> {
     var descriptors: [Int32] = [-1, -1]
     let result = descriptors.withUnsafeMutableBufferPointer { lx_socketpair_cloexec($0.baseAddress!) }
     if result == 0 {
@@ -91,7 +91,7 @@ func _socketPair() -> Result<(FileDescriptor, FileDescriptor), Errno> {
 /// Sends `bytes` with `descriptors` attached.
 ///
 /// The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
-func _send(_ socket: FileDescriptor, _ bytes: [UInt8], descriptors: [FileDescriptor]) -> Result<Void, Errno> {
+package func _send(_ socket: FileDescriptor, _ bytes: [UInt8], descriptors: [FileDescriptor]) -> Result<Void, Errno> {
     let raw = descriptors.map(\.rawValue)
     var sent = 0
     // The descriptors travel with the first byte; what a short send leaves is written plainly.
@@ -119,7 +119,7 @@ func _send(_ socket: FileDescriptor, _ bytes: [UInt8], descriptors: [FileDescrip
 /// Receives up to `count` bytes and up to `capacity` descriptors (close-on-exec); 0 bytes at end of file.
 ///
 /// The corresponding C function is `recvmsg`.
-func _receive(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int, capacity: Int)
+package func _receive(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int, capacity: Int)
     -> Result<(Int, [FileDescriptor]), Errno> {
     var raw = [Int32](repeating: -1, count: max(capacity, 1))
     var received: Int32 = 0

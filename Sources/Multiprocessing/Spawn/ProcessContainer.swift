@@ -93,6 +93,18 @@ public final class ProcessContainer: Sendable {
     public static func spawn(
         _ configuration: SpawnConfiguration, containment: Containment = .processTable
     ) throws(SpawnError) -> ProcessContainer {
+        try spawn(configuration, containment: containment, outlivingThisThread: false)
+    }
+
+    /// Spawns as ``spawn(_:containment:)`` does; with `outlivingThisThread`, from a thread that lives as long as
+    /// this process, so that a root in a namespace (which dies with the thread that spawned it) is not ended
+    /// when the calling thread exits.
+    package static func spawn(
+        _ configuration: SpawnConfiguration, containment: Containment, outlivingThisThread: Bool
+    ) throws(SpawnError) -> ProcessContainer {
+        func start(_ configuration: SpawnConfiguration) throws(SpawnError) -> ChildProcess {
+            outlivingThisThread ? try SpawnerThread.spawn(configuration) : try ChildProcess.spawn(configuration)
+        }
         let number = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let token = "\(ProcessID.current)-\(number)-\(random)"
@@ -104,8 +116,7 @@ public final class ProcessContainer: Sendable {
         if containment == .pidNamespace, fallbackReason.withLock({ $0 }) == nil {
             configuration.newPIDNamespace = true
             do {
-                return ProcessContainer(
-                    root: try ChildProcess.spawn(configuration), token: token, containment: .pidNamespace)
+                return ProcessContainer(root: try start(configuration), token: token, containment: .pidNamespace)
             } catch where error.code == .namespaceUnavailable {
                 fallbackReason.withLock { reason in
                     if reason == nil { reason = error.description }
@@ -114,7 +125,7 @@ public final class ProcessContainer: Sendable {
             }
         }
         try Subreaper.enable()
-        return ProcessContainer(root: try ChildProcess.spawn(configuration), token: token, containment: .processTable)
+        return ProcessContainer(root: try start(configuration), token: token, containment: .processTable)
     }
 
     /// The live processes of the container other than the root: the root's descendants while it lives, plus the

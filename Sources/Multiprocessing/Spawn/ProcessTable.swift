@@ -119,6 +119,22 @@ package enum ProcessTable {
         }
     }
 
+    /// How many descendants of `root` (children, their children, …) are alive, from one `/proc` scan.
+    package static func livingDescendants(of root: Int32) -> Int {
+        let table = all()
+        var childrenByParent: [Int32: [ProcessStat]] = [:]
+        for process in table { childrenByParent[process.parent, default: []].append(process) }
+        var count = 0
+        var queue = childrenByParent[root] ?? []
+        var seen: Set<Int32> = [root]
+        while let process = queue.popLast() {
+            guard seen.insert(process.id).inserted else { continue }
+            if !process.isZombie { count += 1 }
+            queue += childrenByParent[process.id] ?? []
+        }
+        return count
+    }
+
     /// Every process visible in `/proc`.
     package static func all() -> [ProcessStat] {
         let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)

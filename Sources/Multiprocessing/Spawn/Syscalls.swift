@@ -55,7 +55,7 @@ func _waitForExitWithoutReaping(_ pid: Int32) -> Result<Void, Errno> {
 /// A process file descriptor (close-on-exec) that refers to `pid` for as long as it stays open.
 ///
 /// The corresponding C function is `pidfd_open`.
-func _pidfdOpen(_ pid: Int32) -> Result<FileDescriptor, Errno> {
+package func _pidfdOpen(_ pid: Int32) -> Result<FileDescriptor, Errno> {
     let result = lx_pidfd_open(pid, 0)
     if result >= 0 { return .success(FileDescriptor(rawValue: result)) }
     let error = _currentErrno()
@@ -66,7 +66,7 @@ func _pidfdOpen(_ pid: Int32) -> Result<FileDescriptor, Errno> {
 /// Sends `signal` to the process `descriptor` refers to; `ESRCH` means it has exited.
 ///
 /// The corresponding C function is `pidfd_send_signal`.
-func _pidfdSendSignal(_ descriptor: FileDescriptor, _ signal: Signal) -> Result<Void, Errno> {
+package func _pidfdSendSignal(_ descriptor: FileDescriptor, _ signal: Signal) -> Result<Void, Errno> {
     if lx_pidfd_send_signal(descriptor.rawValue, signal.rawValue) == 0 { return .success(()) }
     let error = _currentErrno()
     _preconditionNotABug(error, "pidfd_send_signal")
@@ -86,7 +86,7 @@ func _kill(_ target: Int32, _ signal: Signal) -> Result<Void, Errno> {
 /// so that the caller recomputes its timeout.
 ///
 /// The corresponding C function is `poll`.
-func _pollReadable(_ descriptor: FileDescriptor, milliseconds: Int32) -> Result<Bool, Errno> {
+package func _pollReadable(_ descriptor: FileDescriptor, milliseconds: Int32) -> Result<Bool, Errno> {
     var entry = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)
     let result = poll(&entry, 1, milliseconds)
     if result > 0 {
@@ -101,7 +101,7 @@ func _pollReadable(_ descriptor: FileDescriptor, milliseconds: Int32) -> Result<
 
 /// Waits until `descriptor` is readable or `deadline` has passed (`nil`: for as long as it takes), waiting again
 /// when a signal interrupts the wait.
-func _pollReadable(_ descriptor: FileDescriptor, until deadline: ContinuousClock.Instant?) -> Result<Bool, Errno> {
+package func _pollReadable(_ descriptor: FileDescriptor, until deadline: ContinuousClock.Instant?) -> Result<Bool, Errno> {
     while true {
         let milliseconds = deadline.map { _milliseconds(rounding: ContinuousClock.now.duration(to: $0)) } ?? -1
         let result = _pollReadable(descriptor, milliseconds: milliseconds)
@@ -113,7 +113,7 @@ func _pollReadable(_ descriptor: FileDescriptor, until deadline: ContinuousClock
 /// A pipe whose both ends are close-on-exec.
 ///
 /// The corresponding C function is `pipe2` with `O_CLOEXEC`.
-func _pipe() -> Result<(readEnd: FileDescriptor, writeEnd: FileDescriptor), Errno> {
+package func _pipe() -> Result<(readEnd: FileDescriptor, writeEnd: FileDescriptor), Errno> {
     var descriptors: [Int32] = [-1, -1]
     let result = descriptors.withUnsafeMutableBufferPointer { lx_pipe_cloexec($0.baseAddress!) }
     if result == 0 {
@@ -127,7 +127,7 @@ func _pipe() -> Result<(readEnd: FileDescriptor, writeEnd: FileDescriptor), Errn
 /// Closes a descriptor this module owns, ignoring `EINTR` (on Linux the descriptor is closed anyway).
 ///
 /// The corresponding C function is `close`.
-func _close(_ descriptor: FileDescriptor) {
+package func _close(_ descriptor: FileDescriptor) {
     if close(descriptor.rawValue) != 0 {
         let error = _currentErrno()
         _preconditionNotABug(error, "close")

@@ -8,21 +8,41 @@ import Testing
 struct CellExecutorTests {
     let executor = CellExecutor(executable: BuiltExecutables.fixtures, terminationGrace: .milliseconds(200))
 
-    /// Runs a demo with a fresh test tag in its environment, and checks that nothing carrying the tag is left.
+    /// How a cell is held and started: forked from a host kept running, in a PID namespace (the default);
+    /// executed anew in a PID namespace; executed with the process-table fallback.
+    struct Isolation: Sendable, CustomTestStringConvertible {
+        var containment: ProcessContainer.Containment
+        var start: CellStart
+        var testDescription: String { "\(containment), \(start)" }
+
+        static let forked = Isolation(containment: .pidNamespace, start: .forkedFromHost)
+        static let executed = Isolation(containment: .pidNamespace, start: .executed)
+        static let processTable = Isolation(containment: .processTable, start: .executed)
+        static let all = [forked, executed, processTable]
+    }
+
+    /// Runs a demo with a fresh test tag in its environment, and checks that nothing carrying the tag is left
+    /// but the host that forks cells, and that nothing is left once that host is stopped.
     func execute(
         _ demo: String, _ arguments: [String] = [], timeout: Duration = .seconds(20),
-        containment: ProcessContainer.Containment = .pidNamespace
+        isolation: Isolation = .forked
     ) -> DemoExecution {
         let tag = ProcessCensus.newTag()
         var executor = executor
-        executor.containment = containment
+        executor.containment = isolation.containment
+        executor.start = isolation.start
         executor.environment[ProcessCensus.tagVariable] = tag
         let execution = executor.execute(demo: demo, arguments: arguments, timeout: timeout)
         if let pid = execution.processID {
             #expect(ProcessCensus.waitUntilGone([pid], timeout: .zero).isEmpty, "the cell's process was not reaped")
         }
-        let left = ProcessCensus.waitUntilNoneTagged(tag)
+        let server = executor.cellServerProcessID
+        #expect((server != nil) == (isolation.start == .forkedFromHost), "a host forks the cells if and only if asked")
+        let left = ProcessCensus.waitUntilNoneTagged(tag, excluding: Set([server].compactMap { $0 }))
         #expect(left.isEmpty, "processes \(left) of the cell were left running")
+        executor.stopCellServer()
+        let afterServer = ProcessCensus.waitUntilNoneTagged(tag)
+        #expect(afterServer.isEmpty, "processes \(afterServer) were left running after the host stopped")
         ProcessCensus.killTagged(tag)
         return execution
     }
@@ -85,29 +105,27 @@ struct CellExecutorTests {
         #expect(result.status == .error, "an exit the lesson does not expect is an error")
     }
 
-    static let containments: [ProcessContainer.Containment] = [.pidNamespace, .processTable]
-
-    @Test(arguments: containments)
-    func timeoutKillsAGrandchildThatIgnoresSIGTERM(containment: ProcessContainer.Containment) throws {
-        let execution = execute("grandchild", timeout: .milliseconds(1500), containment: containment)
+    @Test(arguments: Isolation.all)
+    func timeoutKillsAGrandchildThatIgnoresSIGTERM(isolation: Isolation) throws {
+        let execution = execute("grandchild", timeout: .milliseconds(1500), isolation: isolation)
         #expect(execution.timedOut)
         #expect(execution.termination == .signaled(.terminate), "the cell's own process ends by the SIGTERM")
         #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
         #expect(execution.strayProcessesEnded >= 1)
     }
 
-    @Test(arguments: containments, [["--setsid"], ["--double-fork"], ["--setsid", "--double-fork"]])
-    func timeoutKillsAGrandchildThatEscaped(containment: ProcessContainer.Containment, arguments: [String]) throws {
-        let execution = execute("grandchild", arguments, timeout: .milliseconds(1500), containment: containment)
+    @Test(arguments: Isolation.all, [["--setsid"], ["--double-fork"], ["--setsid", "--double-fork"]])
+    func timeoutKillsAGrandchildThatEscaped(isolation: Isolation, arguments: [String]) throws {
+        let execution = execute("grandchild", arguments, timeout: .milliseconds(1500), isolation: isolation)
         #expect(execution.timedOut)
         #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
     }
 
-    @Test(arguments: containments, [["--exit"], ["--exit", "--setsid"], ["--exit", "--double-fork"]])
+    @Test(arguments: Isolation.all, [["--exit"], ["--exit", "--setsid"], ["--exit", "--double-fork"]])
     func endsWhatACellLeavesRunningAfterItExits(
-        containment: ProcessContainer.Containment, arguments: [String]
+        isolation: Isolation, arguments: [String]
     ) throws {
-        let execution = execute("grandchild", arguments, containment: containment)
+        let execution = execute("grandchild", arguments, isolation: isolation)
         #expect(!execution.timedOut)
         #expect(execution.termination == .exited(0))
         #expect(Self.grandchildPID(in: execution) != nil, "the grandchild started (the census after the run is empty)")
@@ -120,7 +138,9 @@ struct CellExecutorTests {
     @Test func aCellIsTheFirstProcessOfANamespaceOfItsOwn() {
         let execution = execute("whoami")
         #expect(execution.output.stdout.text == "pid 1\nprocesses 1\n", "its own ids and its own /proc")
-        let fallback = execute("whoami", containment: .processTable)
+        let executed = execute("whoami", isolation: .executed)
+        #expect(executed.output.stdout.text == "pid 1\nprocesses 1\n")
+        let fallback = execute("whoami", isolation: .processTable)
         #expect(fallback.output.stdout.text.hasPrefix("pid ") && !fallback.output.stdout.text.hasPrefix("pid 1\n"))
     }
 

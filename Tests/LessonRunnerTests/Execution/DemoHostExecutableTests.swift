@@ -129,6 +129,7 @@ struct DemoHostExecutableTests {
         let execution = host.executor().execute(demo: "process-square", arguments: ["6"], timeout: .seconds(30))
         #expect(execution.termination == .exited(0))
         #expect(execution.output.stdout.text.contains("6² = 36"), "the new executable ran")
+        host.executor().stopCellServer()
     }
 
     @Test func aReplyRoundTripsAndAnythingElseIsRefused() throws {

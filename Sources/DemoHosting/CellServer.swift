@@ -1,0 +1,163 @@
+import CLinuxShims
+import Multiprocessing
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A demo host that stays running and forks each cell from itself, so that a cell costs a `fork` instead of an
+/// `exec` and the Swift runtime's start (the `lesson` tool starts one per host with ``CellServerProtocol``).
+///
+/// The runner starts the host as the first process of a PID namespace that dies with the runner; the host forks
+/// each cell as the first process of a PID namespace of its own, nested in that one, with a mount namespace and a
+/// `/proc` of its own, so a cell is contained and sees what a freshly executed one does (``NamespaceRoot``), and
+/// nothing outlives the runner. The host never starts a thread:
+/// it must stay safe to fork. Each cell starts from the host's state before any demo ran, with
+/// `Multiprocessing`'s per-process state made afresh (``Multiprocessing/ForkedProgram``).
+///
+/// Python's forkserver and the zygote processes of Android and Chromium do the same for the same reason.
+enum CellServer {
+    private struct Cell {
+        var pid: Int32
+        var processDescriptor: FileDescriptor
+        var control: FileDescriptor
+    }
+
+    /// Serves cells and never returns when the runner asked for that; returns at once otherwise.
+    static func serveIfRequested(demos: DemoRegistry) {
+        guard getenv(CellServerProtocol.variable) != nil else { return }
+        let grace = getenv(CellMode.graceVariable).flatMap { Int(String(cString: $0)) } ?? 500
+        for name in [CellServerProtocol.variable, CellMode.parentVariable, CellMode.graceVariable] { unsetenv(name) }
+        serve(demos: demos, graceMilliseconds: grace)
+    }
+
+    private static func serve(demos: DemoRegistry, graceMilliseconds: Int) -> Never {
+        let socket = FileDescriptor(rawValue: CellServerProtocol.socketDescriptor)
+        let ownNamespace = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)
+        // Without its namespace the host cannot give cells theirs: the runner sees no `ready` and runs cells
+        // without it.
+        guard ownNamespace >= 0, case .success = _writeAll(socket, CellServerProtocol.ready, isSocket: true) else {
+            exit(1)
+        }
+        var cells: [Cell] = []
+        while true {
+            var entries = [pollfd(fd: socket.rawValue, events: Int16(POLLIN), revents: 0)]
+            entries += cells.map { pollfd(fd: $0.processDescriptor.rawValue, events: Int16(POLLIN), revents: 0) }
+            if poll(&entries, nfds_t(entries.count), -1) < 0 { continue }
+            var running: [Cell] = []
+            for (index, cell) in cells.enumerated() {
+                guard entries[index + 1].revents != 0 else {
+                    running.append(cell)
+                    continue
+                }
+                var status: Int32 = 0
+                while waitpid(cell.pid, &status, 0) < 0 && errno == EINTR {}
+                _ = _writeAll(cell.control, littleEndianBytes(status), isSocket: true)
+                _close(cell.control)
+                _close(cell.processDescriptor)
+            }
+            cells = running
+            guard entries[0].revents != 0 else { continue }
+            // End of file or a broken request: the runner is gone (or confused). The cells die with this process.
+            guard let (request, descriptors) = receiveRequest(socket) else { exit(0) }
+            guard let request else {
+                _ = _writeAll(descriptors[0], littleEndianBytes(-EINVAL), isSocket: true)
+                descriptors.forEach(_close)
+                continue
+            }
+            StandardStreams.flush()
+            let pid = lx_fork_into_new_pid_namespace(ownNamespace)
+            if pid == 0 {
+                _close(socket)
+                close(ownNamespace)
+                for cell in cells {
+                    _close(cell.control)
+                    _close(cell.processDescriptor)
+                }
+                becomeCell(request, descriptors: descriptors, demos: demos, graceMilliseconds: graceMilliseconds)
+            }
+            let forkError = errno
+            let control = descriptors[0]
+            descriptors[1...].forEach(_close)
+            guard pid > 0, case .success(let processDescriptor) = _pidfdOpen(pid) else {
+                _ = _writeAll(control, littleEndianBytes(pid > 0 ? -EMFILE : -forkError), isSocket: true)
+                _close(control)
+                continue
+            }
+            if case .failure = _send(control, littleEndianBytes(pid), descriptors: [processDescriptor]) {
+                // The runner gave up on this cell already: end it; it is reaped like any other.
+                _ = _pidfdSendSignal(processDescriptor, .kill)
+            }
+            cells.append(Cell(pid: pid, processDescriptor: processDescriptor, control: control))
+        }
+    }
+
+    /// The next request and its descriptors; a nil request when its payload is not one; nil at end of file or
+    /// when the stream is broken.
+    private static func receiveRequest(_ socket: FileDescriptor)
+        -> (CellServerProtocol.Request?, [FileDescriptor])? {
+        var header = [UInt8](repeating: 0, count: 4)
+        let received = header.withUnsafeMutableBytes {
+            _receive(socket, $0.baseAddress!, 4, capacity: CellServerProtocol.descriptorCount + 4)
+        }
+        guard case .success(let (count, descriptors)) = received, count > 0 else { return nil }
+        guard descriptors.count == CellServerProtocol.descriptorCount else {
+            descriptors.forEach(_close)
+            return nil
+        }
+        if count < 4 {
+            let rest = header.withUnsafeMutableBytes { _readExactly(socket, $0.baseAddress! + count, 4 - count) }
+            guard case .success(true) = rest else {
+                descriptors.forEach(_close)
+                return nil
+            }
+        }
+        let length = header.enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        guard length <= CellServerProtocol.payloadLimit else {
+            descriptors.forEach(_close)
+            return nil
+        }
+        var payload = [UInt8](repeating: 0, count: length)
+        if length > 0 {
+            guard case .success(true) = payload.withUnsafeMutableBytes({ _readExactly(socket, $0.baseAddress!, length) })
+            else {
+                descriptors.forEach(_close)
+                return nil
+            }
+        }
+        return (CellServerProtocol.Request(decoding: payload), descriptors)
+    }
+
+    /// Turns the forked child into the cell's process: stdin at `/dev/null`, stdout, stderr and the report
+    /// descriptor at 1, 2 and 3, nothing else open, a process group of its own, dead with the host.
+    private static func becomeCell(
+        _ request: CellServerProtocol.Request, descriptors: [FileDescriptor], demos: DemoRegistry,
+        graceMilliseconds: Int
+    ) -> Never {
+        ForkedProgram.startAfresh()
+        _close(descriptors[0])
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let sources = [null] + descriptors[1...].map(\.rawValue)
+        // Out of the way of the targets first, then into place (dup2 clears close-on-exec).
+        let above = Int32(sources.count) + 3
+        let temporaries = sources.map { fcntl($0, F_DUPFD_CLOEXEC, above) }
+        guard !temporaries.contains(where: { $0 < 0 }) else { _exit(127) }
+        for (target, temporary) in temporaries.enumerated() where dup2(temporary, Int32(target)) < 0 {
+            _exit(127)
+        }
+        _ = lx_close_range(UInt32(sources.count), UInt32.max, 0)
+        _ = setpgid(0, 0)
+        ParentDeath.deliver(.kill, expectedParent: nil)
+        // A /proc of the cell's own namespace, as an executed cell has (`lx_spawn_contained`).
+        if lx_mount_own_proc() != 0 {
+            StandardStreams.writeError("lesson: the cell has no /proc of its own: errno \(errno)\n")
+        }
+        for (name, value) in request.environment { setenv(name, value, 1) }
+        CellMode.run(request.demo, arguments: request.arguments, demos: demos, parent: nil,
+                     report: Int32(sources.count - 1), graceMilliseconds: graceMilliseconds)
+    }
+
+    private static func littleEndianBytes(_ value: Int32) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
+}

@@ -1,0 +1,122 @@
+import DemoHosting
+import Dispatch
+import Foundation
+import LessonRunner
+import LessonTestSupport
+import Multiprocessing
+import SystemPackage
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Cells forked from a host kept running (`CellServer`): the host is replaced when its file changes or it dies,
+/// and a host that does not serve cells has them executed.
+@Suite("cell server")
+struct CellServerTests {
+    func copy(_ source: FilePath, to destination: FilePath) throws {
+        let bytes = try TemporaryFile.read(source.string)
+        let descriptor = try FileDescriptor.open(
+            destination, .writeOnly, options: [.create, .truncate, .closeOnExec],
+            permissions: FilePermissions(rawValue: 0o755))
+        try descriptor.closeAfter { _ = try descriptor.writeAll(bytes) }
+    }
+
+    func executor(_ path: FilePath) -> CellExecutor {
+        var executor = CellExecutor(executable: path, terminationGrace: .milliseconds(200))
+        executor.containment = .pidNamespace
+        executor.start = .forkedFromHost
+        executor.environment[ProcessCensus.tagVariable] = ProcessCensus.newTag()
+        return executor
+    }
+
+    @Test func theNextCellAfterARebuildIsForkedFromTheNewHost() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path.appending("host")
+        try copy(BuiltExecutables.demoHost, to: path)
+        let executor = executor(path)
+        defer { executor.stopCellServer() }
+        let before = executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20))
+        #expect(before.termination == .exited(0))
+        let oldServer = try #require(executor.cellServerProcessID)
+        #expect(executor.execute(demo: "process-square", arguments: ["6"], timeout: .seconds(20)).termination
+                == .exited(127), "the course host has no such demo")
+        #expect(executor.cellServerProcessID == oldServer, "an unchanged host keeps serving")
+
+        // A rebuild: a new file renamed over the old one, as linkers write their output.
+        let rebuilt = folder.path.appending("host.new")
+        try copy(BuiltExecutables.fixtures, to: rebuilt)
+        #expect(rename(rebuilt.string, path.string) == 0)
+        let after = executor.execute(demo: "process-square", arguments: ["6"], timeout: .seconds(30))
+        #expect(after.termination == .exited(0))
+        #expect(after.output.stdout.text.contains("6² = 36"), "the new executable ran")
+        let newServer = try #require(executor.cellServerProcessID)
+        #expect(newServer != oldServer)
+        #expect(ProcessCensus.waitUntilGone([oldServer]).isEmpty, "the old host stopped once its cells ended")
+    }
+
+    @Test func aHostThatDiedIsReplacedAndTheCellStillRuns() throws {
+        let executor = executor(BuiltExecutables.fixtures)
+        defer { executor.stopCellServer() }
+        #expect(executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20)).termination == .exited(0))
+        let first = try #require(executor.cellServerProcessID)
+        #expect(kill(first, SIGKILL) == 0)
+        let execution = executor.execute(demo: "hello-lines", arguments: ["2"], timeout: .seconds(20))
+        #expect(execution.termination == .exited(0))
+        #expect(execution.output.stdout.text == "Hello from a child process!\nline 1 of 2\nline 2 of 2\n")
+        let second = try #require(executor.cellServerProcessID)
+        #expect(second != first)
+        #expect(ProcessCensus.waitUntilGone([first]).isEmpty, "the dead host was reaped")
+    }
+
+    @Test func aCellWhoseHostIsKilledWhileItRunsIsAnErrorNotAHang() throws {
+        let executor = executor(BuiltExecutables.fixtures)
+        defer { executor.stopCellServer() }
+        #expect(executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20)).termination == .exited(0))
+        let server = try #require(executor.cellServerProcessID)
+        // A thread of its own: a task could wait behind the tests that block the cooperative pool.
+        let killed = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            usleep(300_000)
+            kill(server, SIGKILL)
+            killed.signal()
+        }
+        let execution = executor.execute(demo: "sleeper", arguments: ["30"], timeout: .seconds(20))
+        killed.wait()
+        #expect(execution.duration < .seconds(10))
+        #expect(!execution.timedOut)
+        let result = execution.judged(cellID: "c", expectation: .success)
+        #expect(result.status == .error)
+        #expect(result.detail?.contains("ended while the cell ran") == true, "\(result.detail ?? "")")
+    }
+
+    @Test func aHostThatDoesNotServeCellsHasThemExecuted() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path.appending("old-host")
+        let descriptor = try FileDescriptor.open(
+            path, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: FilePermissions(rawValue: 0o755))
+        try descriptor.closeAfter {
+            _ = try descriptor.writeAll(Array("#!/bin/sh\necho \"executed ${LESSONRUNNER_CELL:-as a server} $1\"\n".utf8))
+        }
+        let executor = executor(path)
+        let execution = executor.execute(demo: "hello-lines", arguments: ["one"], timeout: .seconds(20))
+        #expect(execution.termination == .exited(0))
+        #expect(execution.output.stdout.text == "executed hello-lines one\n")
+        #expect(executor.cellServerProcessID == nil)
+    }
+
+    @Test func aRequestRoundTripsAndAnythingElseIsRefused() {
+        let request = CellServerProtocol.Request(
+            demo: "pi", arguments: ["--samples", "", "ünï code"], environment: ["A": "1", "B": "x=y"])
+        let payload = request.encoded()
+        #expect(CellServerProtocol.Request(decoding: payload) == request)
+        #expect(CellServerProtocol.Request(decoding: Array(payload.dropLast())) == nil)
+        #expect(CellServerProtocol.Request(decoding: payload + [0]) == nil)
+        #expect(CellServerProtocol.Request(decoding: [0xFF, 0xFF, 0xFF, 0x7F]) == nil)
+        var invalid = CellServerProtocol.Request(demo: "x", arguments: [], environment: ["=A": "1"]).encoded()
+        #expect(CellServerProtocol.Request(decoding: invalid) == nil, "a variable needs a name")
+        invalid = CellServerProtocol.Request(demo: "x", arguments: [], environment: [:]).encoded()
+        invalid[4] = 0xC3
+        #expect(CellServerProtocol.Request(decoding: invalid) == nil, "not UTF-8")
+    }
+}
