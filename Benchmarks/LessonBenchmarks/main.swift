@@ -12,7 +12,8 @@
 // - the demo host's start alone: `lesson-demos` running `hello-lines` (stdout to /dev/null), spawn + wait;
 // - the runner's own share: CellExecutor with /bin/true as the executable (pipes, poll, /proc scan, reaping);
 // - one trivial cell: `hello-lines` in the release `lesson-demos` through `CellExecutor`, the path `lesson run`
-//   takes (spawn, capture of stdout and stderr, process-tree teardown);
+//   takes (capture of stdout and stderr, process-tree teardown): forked from the host kept running (the default),
+//   and with the host executed for the cell (`LESSON_CELL_START=exec`);
 // - a `spawn` start + join of Multiprocessing inside the demo host: the course's `start-methods` demo, run with
 //   many processes, reports it.
 import LessonRunner
@@ -60,8 +61,10 @@ let spawnFloor = try measure {
     _ = try child.wait()
 }
 
+var trueExecutor = CellExecutor(executable: "/bin/true")
+trueExecutor.start = .executed
 let trueCell = try measure {
-    let execution = CellExecutor(executable: "/bin/true").execute(demo: "x", arguments: [], timeout: .seconds(10))
+    let execution = trueExecutor.execute(demo: "x", arguments: [], timeout: .seconds(10))
     precondition(execution.termination == .exited(0))
 }
 
@@ -88,14 +91,25 @@ let hostStart = try measure {
     precondition(status == .exited(0), "\(demoHost) did not run hello-lines")
 }
 
-let executor = CellExecutor(executable: demoHost)
-let cell = measure {
-    let execution = executor.execute(demo: "hello-lines", arguments: [], timeout: .seconds(10))
-    guard execution.termination == .exited(0), execution.output.stdout.bytes.count > 20 else {
-        fatalError("the trivial cell did not run: \(execution.termination.map { "\($0)" } ?? "not started") "
-            + (execution.launchFailure ?? "") + execution.output.stderr.text)
+func trivialCell(_ executor: CellExecutor) -> Sample {
+    measure {
+        let execution = executor.execute(demo: "hello-lines", arguments: [], timeout: .seconds(10))
+        guard execution.termination == .exited(0), execution.output.stdout.bytes.count > 20 else {
+            fatalError("the trivial cell did not run: \(execution.termination.map { "\($0)" } ?? "not started") "
+                + (execution.launchFailure ?? "") + execution.output.stderr.text)
+        }
     }
 }
+let executor = {
+    var executor = CellExecutor(executable: demoHost)
+    executor.start = .forkedFromHost
+    return executor
+}()
+let cell = trivialCell(executor)
+precondition(!executor.cellServerProcessIDs.isEmpty, "the cells were not forked from the host")
+var executingExecutor = executor
+executingExecutor.start = .executed
+let executedCell = trivialCell(executingExecutor)
 
 /// `spawn` start + join inside the demo host, as the course's `start-methods` demo reports it (ms per process).
 func spawnStartInHost(processes: Int) -> Double {
@@ -133,11 +147,14 @@ print(row("spawn + wait of a static C no-op", staticFloor, nil, "–"))
 print(row("spawn + wait of a static Swift program that prints a line", swiftFloor, nil, "–"))
 print(row("the demo host's start alone: `lesson-demos` running hello-lines", hostStart, nil, "–"))
 print(row("the runner's own share: a cell that execs /bin/true", trueCell, nil, "–"))
-print(row("one trivial cell: spawn, capture, teardown", cell, peer["python-cell"],
-          "Python `subprocess.run` of `python3 -S -c` printing 4 lines, captured"))
+print(row("one trivial cell, forked from the running host (the default): capture, teardown", cell,
+          peer["python-cell"], "Python `subprocess.run` of `python3 -S -c` printing 4 lines, captured"))
+print(row("one trivial cell, the host executed for it (`LESSON_CELL_START=exec`)", executedCell, peer["python-cell"],
+          "the same"))
 func ratio(_ value: Double, _ floor: Double) -> String { "\(((value / floor) * 100).rounded() / 100)×" }
 print("\nCell overhead above the spawn floor: \(milliseconds(cell.median - spawnFloor.median)).")
-print("One trivial cell / spawn + wait of /bin/true: \(ratio(cell.median, spawnFloor.median)) (target ≤ 1.5×).")
+print("One trivial cell / spawn + wait of /bin/true: \(ratio(cell.median, spawnFloor.median)) (target ≤ 1.5×); "
+    + "executed: \(ratio(executedCell.median, spawnFloor.median)).")
 print("The host's start alone / a static C no-op: \(ratio(hostStart.median, staticFloor.median)); "
     + "/ a static Swift program: \(ratio(hostStart.median, swiftFloor.median)).")
 print("A static Swift program / a static C no-op: \(ratio(swiftFloor.median, staticFloor.median)) (the floor of a "

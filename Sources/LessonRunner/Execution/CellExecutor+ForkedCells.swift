@@ -93,10 +93,10 @@ extension CellExecutor {
             interruption: nil)
     }
 
-    /// The process id of the host that forks this executor's cells, if one runs.
-    package var cellServerProcessID: Int32? { CellServers.running(for: serverConfiguration)?.processID }
+    /// The process ids of the hosts that fork this executor's cells (one per cell that ran at the same time).
+    package var cellServerProcessIDs: [Int32] { CellServers.running(for: serverConfiguration) }
 
-    /// Stops the host that forks this executor's cells, if one runs, once its cells have ended; the next cell
+    /// Stops the hosts that fork this executor's cells, if any run, once their cells have ended; the next cell
     /// starts another.
     package func stopCellServer() {
         CellServers.stop(for: serverConfiguration)

@@ -62,10 +62,11 @@ final class CellServerConnection: Sendable {
         return CellServerConnection(container: container, socket: ours, identity: identity)
     }
 
-    /// Counts a cell about to be asked for; false when the server is retired or closed.
-    func reserve() -> Bool {
+    /// Counts a cell about to be asked for; false when the server is retired or closed, or, if `onlyIfIdle`,
+    /// runs a cell already.
+    func reserve(onlyIfIdle: Bool) -> Bool {
         state.withLock { state in
-            guard !state.retired && !state.closed else { return false }
+            guard !state.retired && !state.closed && (!onlyIfIdle || state.cellsInFlight == 0) else { return false }
             state.cellsInFlight += 1
             return true
         }

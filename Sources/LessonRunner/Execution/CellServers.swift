@@ -13,40 +13,53 @@ enum CellServers {
     }
 
     private enum Entry {
-        case serving(CellServerConnection)
+        /// The servers of this host; one per cell running at the same time, so that forks run side by side.
+        case serving([CellServerConnection])
         /// The host at this version of its file does not serve cells: its cells are executed.
         case declined(FileIdentity?)
     }
 
     private static let entries = Mutex<[Key: Entry]>([:])
 
-    /// The server for cells started as `configuration` says, started now if need be, with a cell reserved on it
-    /// (see ``CellServerConnection/finished()``); nil when this host's cells must be executed instead.
+    /// The most servers one host gets: as many cells as run at the same time, up to this.
+    static let serversPerHost = 8
+
+    /// A server for cells started as `configuration` says, with a cell reserved on it (see
+    /// ``CellServerConnection/finished()``): an idle one, else a new one, started now; nil when this host's cells
+    /// must be executed instead.
     static func reserve(for configuration: SpawnConfiguration) -> CellServerConnection? {
         let key = Key(path: configuration.executable.string, environment: configuration.environment)
         let identity = FileIdentity(configuration.executable)
-        // Launching under the lock keeps two threads from starting two servers; it happens once per host version.
-        let (server, retired) = entries.withLock { entries -> (CellServerConnection?, CellServerConnection?) in
-            var retired: CellServerConnection?
+        // Launching under the lock keeps threads from starting more servers than cells; it is rare.
+        let (server, retired) = entries.withLock { entries -> (CellServerConnection?, [CellServerConnection]) in
+            var current: [CellServerConnection] = []
+            var retired: [CellServerConnection] = []
             switch entries[key] {
-            case .serving(let server)? where server.identity == identity:
-                if server.reserve() { return (server, nil) }
-                retired = server
-            case .serving(let server)?:
-                retired = server
+            case .serving(let servers)?:
+                for server in servers {
+                    if server.identity == identity { current.append(server) } else { retired.append(server) }
+                }
+                if let idle = current.first(where: { $0.reserve(onlyIfIdle: true) }) {
+                    entries[key] = .serving(current)
+                    return (idle, retired)
+                }
             case .declined(let declined)? where declined == identity:
-                return (nil, nil)
+                return (nil, [])
             default:
                 break
             }
-            guard identity != nil, let server = CellServerConnection.launch(configuration, identity: identity) else {
-                entries[key] = .declined(identity)
-                return (nil, retired)
+            if current.count >= serversPerHost {
+                entries[key] = .serving(current)
+                return (current.first { $0.reserve(onlyIfIdle: false) }, retired)
             }
-            entries[key] = .serving(server)
-            return (server.reserve() ? server : nil, retired)
+            guard identity != nil, let server = CellServerConnection.launch(configuration, identity: identity) else {
+                entries[key] = current.isEmpty ? .declined(identity) : .serving(current)
+                return (current.first { $0.reserve(onlyIfIdle: false) }, retired)
+            }
+            entries[key] = .serving(current + [server])
+            return (server.reserve(onlyIfIdle: false) ? server : nil, retired)
         }
-        retired?.retire()
+        retired.forEach { $0.retire() }
         return server
     }
 
@@ -54,29 +67,31 @@ enum CellServers {
     static func discard(_ server: CellServerConnection) {
         entries.withLock { entries in
             for (key, entry) in entries {
-                if case .serving(let known) = entry, known === server { entries[key] = nil }
+                if case .serving(let servers) = entry, servers.contains(where: { $0 === server }) {
+                    entries[key] = .serving(servers.filter { $0 !== server })
+                }
             }
         }
         server.retire()
     }
 
-    /// The server that runs the cells of `configuration`, if one runs.
-    static func running(for configuration: SpawnConfiguration) -> CellServerConnection? {
+    /// The process ids of the servers that run the cells of `configuration`.
+    static func running(for configuration: SpawnConfiguration) -> [Int32] {
         let key = Key(path: configuration.executable.string, environment: configuration.environment)
         return entries.withLock { entries in
-            if case .serving(let server)? = entries[key] { return server }
-            return nil
+            if case .serving(let servers)? = entries[key] { return servers.map(\.processID) }
+            return []
         }
     }
 
-    /// Stops the server of `configuration`, if one runs, once its cells have ended.
+    /// Stops the servers of `configuration` once their cells have ended.
     static func stop(for configuration: SpawnConfiguration) {
         let key = Key(path: configuration.executable.string, environment: configuration.environment)
-        let server = entries.withLock { entries -> CellServerConnection? in
+        let servers = entries.withLock { entries -> [CellServerConnection] in
             defer { entries[key] = nil }
-            if case .serving(let server)? = entries[key] { return server }
-            return nil
+            if case .serving(let servers)? = entries[key] { return servers }
+            return []
         }
-        server?.retire()
+        servers.forEach { $0.retire() }
     }
 }

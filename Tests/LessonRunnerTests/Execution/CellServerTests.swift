@@ -38,10 +38,10 @@ struct CellServerTests {
         defer { executor.stopCellServer() }
         let before = executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20))
         #expect(before.termination == .exited(0))
-        let oldServer = try #require(executor.cellServerProcessID)
+        let oldServer = try #require(executor.cellServerProcessIDs.only)
         #expect(executor.execute(demo: "process-square", arguments: ["6"], timeout: .seconds(20)).termination
                 == .exited(127), "the course host has no such demo")
-        #expect(executor.cellServerProcessID == oldServer, "an unchanged host keeps serving")
+        #expect(executor.cellServerProcessIDs == [oldServer], "an unchanged host keeps serving")
 
         // A rebuild: a new file renamed over the old one, as linkers write their output.
         let rebuilt = folder.path.appending("host.new")
@@ -50,7 +50,7 @@ struct CellServerTests {
         let after = executor.execute(demo: "process-square", arguments: ["6"], timeout: .seconds(30))
         #expect(after.termination == .exited(0))
         #expect(after.output.stdout.text.contains("6² = 36"), "the new executable ran")
-        let newServer = try #require(executor.cellServerProcessID)
+        let newServer = try #require(executor.cellServerProcessIDs.only)
         #expect(newServer != oldServer)
         #expect(ProcessCensus.waitUntilGone([oldServer]).isEmpty, "the old host stopped once its cells ended")
     }
@@ -59,12 +59,12 @@ struct CellServerTests {
         let executor = executor(BuiltExecutables.fixtures)
         defer { executor.stopCellServer() }
         #expect(executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20)).termination == .exited(0))
-        let first = try #require(executor.cellServerProcessID)
+        let first = try #require(executor.cellServerProcessIDs.only)
         #expect(kill(first, SIGKILL) == 0)
         let execution = executor.execute(demo: "hello-lines", arguments: ["2"], timeout: .seconds(20))
         #expect(execution.termination == .exited(0))
         #expect(execution.output.stdout.text == "Hello from a child process!\nline 1 of 2\nline 2 of 2\n")
-        let second = try #require(executor.cellServerProcessID)
+        let second = try #require(executor.cellServerProcessIDs.only)
         #expect(second != first)
         #expect(ProcessCensus.waitUntilGone([first]).isEmpty, "the dead host was reaped")
     }
@@ -73,7 +73,7 @@ struct CellServerTests {
         let executor = executor(BuiltExecutables.fixtures)
         defer { executor.stopCellServer() }
         #expect(executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20)).termination == .exited(0))
-        let server = try #require(executor.cellServerProcessID)
+        let server = try #require(executor.cellServerProcessIDs.only)
         // A thread of its own: a task could wait behind the tests that block the cooperative pool.
         let killed = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -102,7 +102,24 @@ struct CellServerTests {
         let execution = executor.execute(demo: "hello-lines", arguments: ["one"], timeout: .seconds(20))
         #expect(execution.termination == .exited(0))
         #expect(execution.output.stdout.text == "executed hello-lines one\n")
-        #expect(executor.cellServerProcessID == nil)
+        #expect(executor.cellServerProcessIDs.isEmpty)
+    }
+
+    @Test func cellsThatRunAtTheSameTimeAreForkedByHostsOfTheirOwn() throws {
+        let executor = executor(BuiltExecutables.fixtures)
+        defer { executor.stopCellServer() }
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = executor.execute(demo: "sleeper", arguments: ["1"], timeout: .seconds(20))
+            finished.signal()
+        }
+        usleep(300_000)
+        let second = executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20))
+        finished.wait()
+        #expect(second.termination == .exited(0))
+        #expect(executor.cellServerProcessIDs.count == 2, "the second cell did not wait for the first's host")
+        #expect(executor.execute(demo: "hello-lines", arguments: ["1"], timeout: .seconds(20)).termination == .exited(0))
+        #expect(executor.cellServerProcessIDs.count == 2, "an idle host is used again")
     }
 
     @Test func aRequestRoundTripsAndAnythingElseIsRefused() {
@@ -119,4 +136,9 @@ struct CellServerTests {
         invalid[4] = 0xC3
         #expect(CellServerProtocol.Request(decoding: invalid) == nil, "not UTF-8")
     }
+}
+
+extension Array {
+    /// The one element, or nil when there are none or several.
+    var only: Element? { count == 1 ? first : nil }
 }
