@@ -136,6 +136,28 @@ struct CellServerTests {
         invalid[4] = 0xC3
         #expect(CellServerProtocol.Request(decoding: invalid) == nil, "not UTF-8")
     }
+
+    /// The host reads requests only from its runner, but a broken one must not crash it: random and mutated
+    /// payloads decode to nil or to a request that encodes back to the same bytes.
+    @Test func randomAndMutatedPayloadsNeverCrashTheDecoder() {
+        var generator = SystemRandomNumberGenerator()
+        let seed = CellServerProtocol.Request(
+            demo: "pi", arguments: ["--samples", "100"], environment: ["LESSONRUNNER_GRACE_MS": "500"]).encoded()
+        for round in 0..<5_000 {
+            var payload: [UInt8]
+            if round % 2 == 0 {
+                payload = (0..<Int.random(in: 0..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            } else {
+                payload = seed
+                for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                    payload[Int.random(in: 0..<payload.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            if let request = CellServerProtocol.Request(decoding: payload) {
+                #expect(CellServerProtocol.Request(decoding: request.encoded()) == request)
+            }
+        }
+    }
 }
 
 extension Array {
