@@ -44,6 +44,26 @@ public enum SharedMemoryTestFunctions {
         return block.name ?? ""
     }
 
+    /// `rounds` times: attaches to the held block `name` and checks its first byte, creates a block of its own
+    /// (which sweeps `/dev/shm`), attaches to that by name too, sweeps again, and closes both. Returns how many
+    /// rounds went through: a sweep that removed a block in use would make an attach fail.
+    public static let churn = ProcessFunction("shm.churn") { (arguments: Churn) -> Int in
+        guard arguments.start.wait(timeout: .seconds(10)) else { return -1 }
+        for round in 0..<arguments.rounds {
+            let held = try SharedMemory(name: arguments.name)
+            guard held[0] == 42 else { return round }
+            let own = try SharedMemory(name: nil, create: true, size: 64)
+            let again = try SharedMemory(name: own.name)
+            again[1] = 1
+            try SharedMemory.reclaimAbandoned()
+            guard own[1] == 1 else { return round }
+            held.close()
+            again.close()
+            own.close()
+        }
+        return arguments.rounds
+    }
+
     /// The byte that `fill` writes at `offset`.
     public static func pattern(at offset: Int) -> UInt8 { UInt8(truncatingIfNeeded: offset % 251) }
 
@@ -61,7 +81,7 @@ public enum SharedMemoryTestFunctions {
 
     public static let all: [RegisteredFunction] = [
         createAndWait.registration, attachAndWrite.registration, createAndDie.registration,
-        writePassedBlock.registration,
+        writePassedBlock.registration, churn.registration,
     ]
 }
 
@@ -76,5 +96,17 @@ public struct NamedBlock: Codable, Sendable {
         self.size = size
         self.ready = ready
         self.done = done
+    }
+}
+
+/// A held block's name, how many rounds to churn, and the event that starts every churner at once.
+public struct Churn: Codable, Sendable {
+    public var name: String
+    public var rounds: Int
+    public var start: Event
+    public init(name: String, rounds: Int, start: Event) {
+        self.name = name
+        self.rounds = rounds
+        self.start = start
     }
 }

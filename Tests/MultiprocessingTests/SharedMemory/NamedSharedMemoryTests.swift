@@ -174,6 +174,27 @@ extension MultiprocessingSuite {
         }
 
         @Test
+        func sweepsAndLastClosesRacingWithAttachesNeverRemoveABlockInUse() throws {
+            let context = workerContext(.spawn)
+            let name = uniqueName("churn")
+            let held = try SharedMemory(name: name, create: true, size: 64)
+            held[0] = 42
+            let start = try Event()
+            let churners = (0..<3).map { _ in
+                Process(target: SharedMemoryTestFunctions.churn,
+                        arguments: Churn(name: name, rounds: 300, start: start), context: context)
+            }
+            for churner in churners { try churner.start() }
+            start.set()
+            for churner in churners {
+                #expect(try churner.value(as: Int.self, timeout: .seconds(60)) == 300)
+            }
+            #expect(exists(name), "this process holds it throughout")
+            held.close()
+            #expect(!exists(name))
+        }
+
+        @Test
         func theFirstProcessOfANamespaceHoldsItsBlockUntilKilled() throws {
             let name = uniqueName("pid1")
             var configuration = SpawnConfiguration(
