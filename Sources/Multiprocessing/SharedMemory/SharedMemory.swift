@@ -28,8 +28,9 @@ import Glibc
 /// block or dies, even by `SIGKILL`. The last holder to ``close()`` a block this library created removes its name;
 /// when every holder was killed, the next creation of a named block in any process, or ``reclaimAbandoned()``,
 /// removes it. A process that only attached never removes a block others still use (Python's resource tracker
-/// does, CPython gh-82300), and nothing is removed that this library did not create. ``unlink()`` removes the
-/// name at once, as Python's does.
+/// does, CPython gh-82300), and the library removes no block it did not create (a Python program's) unless
+/// ``unlink()`` is called, which removes the name at once, as Python's does. The design and its limits are in
+/// <doc:SynchronizationAndSharedMemory>.
 public final class SharedMemory: Codable, Sendable, CustomStringConvertible {
     let mapping: SharedMemoryMapping
     /// The name and this process's hold on it; `nil` for a block without a name.
