@@ -69,6 +69,10 @@ public struct MultiprocessingError: Error, Sendable, CustomStringConvertible {
         /// A method called through a manager's proxy failed on the server (Python's `KeyError`, `IndexError`, …);
         /// ``MultiprocessingError/remoteDescription`` says how.
         public static let remoteError = Code("remoteError")
+        /// Shared memory was to be created under a name that another block has (Python's `FileExistsError`).
+        public static let alreadyExists = Code("alreadyExists")
+        /// No shared memory has the name asked for, or no longer (Python's `FileNotFoundError`).
+        public static let notFound = Code("notFound")
         /// A message did not fit the buffer it was received into (Python's `BufferTooShort`);
         /// ``MultiprocessingError/receivedMessage`` holds the whole message.
         public static let bufferTooShort = Code("bufferTooShort")

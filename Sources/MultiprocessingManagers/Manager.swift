@@ -36,7 +36,7 @@ public final class Manager: Sendable {
     private let server: Process?
     /// The private directory of the Unix socket, when this manager made it.
     private let directory: String?
-    private let control: Mutex<ManagerConnection?>
+    private let control: ForkSafeMutex<ManagerConnection?>
 
     /// Starts a manager's server process and connects to it.
     ///
@@ -94,7 +94,7 @@ public final class Manager: Sendable {
             self.timeout = timeout
             self.server = server
             self.directory = directory
-            self.control = Mutex(try ManagerConnection(to: bound, authkey: key, timeout: timeout))
+            self.control = ForkSafeMutex(try ManagerConnection(to: bound, authkey: key, timeout: timeout))
         } catch {
             if server.pid != nil {
                 try? server.kill()
@@ -157,7 +157,7 @@ public final class Manager: Sendable {
         self.timeout = timeout
         self.server = nil
         self.directory = nil
-        self.control = Mutex(connected)
+        self.control = ForkSafeMutex(connected)
     }
 
     private static let counter = Atomic<Int>(0)

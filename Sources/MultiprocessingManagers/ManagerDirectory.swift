@@ -2,13 +2,12 @@
 import Glibc
 #endif
 import Multiprocessing
-import Synchronization
 
 /// The private directories (mode 0700) that hold managers' Unix sockets: made by the ``Manager`` that starts a
 /// server, removed by it at ``Manager/shutdown()`` — even when the server was killed, since the server never
 /// removes them — and, for a manager never shut down, when this process exits normally (`atexit`).
 enum ManagerDirectory {
-    private static let owned = Mutex<(registered: Bool, paths: [String])>((false, []))
+    private static let owned = ForkSafeMutex<(registered: Bool, paths: [String])>((false, []))
 
     /// Makes `$TMPDIR/mp-manager-XXXXXX` (or under `/tmp`) with mode 0700: only its owner can enter it.
     ///

@@ -4,7 +4,6 @@ import Glibc
 #endif
 import CLinuxShims
 import SystemPackage
-import Synchronization
 
 /// What a manager's server process is started with.
 struct ManagerServerConfiguration: Codable, Sendable {
@@ -46,7 +45,7 @@ final class ManagerServer: @unchecked Sendable {
     private var listener: Int32 = -1
     /// The descriptors of the connections in the handshake, oldest first. A connection's thread removes its own
     /// before closing it, so the accept loop never shuts down a descriptor that has been reused.
-    private let pending = Mutex<[Int32]>([])
+    private let pending = ForkSafeMutex<[Int32]>([])
 
     init(authkey: [UInt8], handshake: ManagerHandshakeLimits = ManagerHandshakeLimits()) {
         self.authkey = authkey

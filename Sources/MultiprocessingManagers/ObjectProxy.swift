@@ -1,5 +1,4 @@
 import Multiprocessing
-import Synchronization
 
 /// A reference to an object a ``Manager``'s server holds, whose methods it calls by name: what the typed proxies
 /// (``DictProxy``, ``ListProxy``, …) are built on, and the proxy of a registered ``ManagedType``.
@@ -24,7 +23,7 @@ public final class ObjectProxy: Codable, Sendable, CustomStringConvertible {
     /// wait).
     public let timeout: Duration
     let authkey: [UInt8]
-    private let connection = Mutex<ManagerConnection?>(nil)
+    private let connection = ForkSafeMutex<ManagerConnection?>(nil)
 
     init(address: ManagerAddress, authkey: [UInt8], typeid: String, id: Int, timeout: Duration) {
         self.address = address

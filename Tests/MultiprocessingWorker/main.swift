@@ -23,5 +23,22 @@ if arguments.count == 4, arguments[1] == "print-through-child", let count = Int(
     exit(0)
 }
 
+// `multiprocessing-test-worker hold-shared-memory NAME SIZE`: creates the named block, fills it, prints
+// `ready PID` and waits to be killed: a creator that a test kills, here as the first process of a PID namespace.
+if arguments.count == 4, arguments[1] == "hold-shared-memory", let size = Int(arguments[3]) {
+    do {
+        let block = try SharedMemory(name: arguments[2], create: true, size: size)
+        SharedMemoryTestFunctions.fill(block)
+        print("ready \(getpid())")
+        StandardStreams.flush()
+        withExtendedLifetime(block) {
+            while true { pause() }
+        }
+    } catch {
+        StandardStreams.writeError("hold-shared-memory failed: \(error)\n")
+        exit(1)
+    }
+}
+
 // Reached only when started by hand: there is nothing to do.
 print("multiprocessing-test-worker: run by the Multiprocessing tests as a child process")

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CLinuxShims
-import Synchronization
 import SystemPackage
 
 /// One end of a ``Pipe(duplex:)``: sends and receives whole messages, as Python's
@@ -38,9 +37,9 @@ import SystemPackage
 /// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
 public final class Connection: Codable, Sendable {
     /// The socket and, for a pipe's end, its rings; `nil` once closed.
-    private let endpoint: Mutex<Endpoint?>
-    private let receiving: Mutex<ReceiveBuffer>
-    private let sending = Mutex(SendState())
+    private let endpoint: ForkSafeMutex<Endpoint?>
+    private let receiving: ForkSafeMutex<ReceiveBuffer>
+    private let sending = ForkSafeMutex(SendState())
     private let isSocket: Bool
     /// Whether this end can receive.
     public let readable: Bool
@@ -64,8 +63,8 @@ public final class Connection: Codable, Sendable {
     }
 
     private init(_ endpoint: Endpoint, readable: Bool, writable: Bool, isSocket: Bool) {
-        self.endpoint = Mutex(endpoint)
-        self.receiving = Mutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
+        self.endpoint = ForkSafeMutex(endpoint)
+        self.receiving = ForkSafeMutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
         self.readable = readable
         self.writable = writable
         self.isSocket = isSocket
@@ -385,8 +384,8 @@ public final class Connection: Codable, Sendable {
                 throw error
             }
         }
-        self.endpoint = Mutex(endpoint)
-        self.receiving = Mutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
+        self.endpoint = ForkSafeMutex(endpoint)
+        self.receiving = ForkSafeMutex(ReceiveBuffer(readsMemory: endpoint.receiveRing != nil))
     }
 }
 

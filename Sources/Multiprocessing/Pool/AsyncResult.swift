@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The pending result of ``Pool/applyAsync(_:_:callback:errorCallback:)`` or ``Pool/mapAsync(_:_:chunksize:callback:errorCallback:)``, as Python's
 /// `AsyncResult`.
@@ -8,7 +7,7 @@ public final class AsyncResult<Value: Sendable>: Sendable {
     private let engine: PoolEngine
     private let tickets: [ChunkResults.Ticket]
     private let collect: Collect
-    private let outcome = Mutex<Result<Value, PoolError>?>(nil)
+    private let outcome = ForkSafeMutex<Result<Value, PoolError>?>(nil)
 
     init(engine: PoolEngine, tickets: [ChunkResults.Ticket], collect: @escaping Collect) {
         self.engine = engine

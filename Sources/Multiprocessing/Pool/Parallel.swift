@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Runs delayed calls on worker processes and returns their results in input order: joblib's `Parallel`.
 ///
@@ -25,7 +24,7 @@ public final class Parallel: Sendable {
     /// The batch size; `nil` adapts it (joblib's `"auto"`).
     public let batchSize: Int?
     private let context: Context
-    private let pool = Mutex<Pool?>(nil)
+    private let pool = ForkSafeMutex<Pool?>(nil)
 
     /// How long a batch should keep a worker busy, at the least and at the most (joblib's figures).
     static let batchDurations: (minimum: Duration, maximum: Duration) = (.milliseconds(200), .seconds(2))

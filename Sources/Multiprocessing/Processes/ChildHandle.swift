@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import SystemPackage
 
 /// A started child as the parent tracks it: a child of this process (spawn, fork), or a child of the fork server.
@@ -75,7 +74,7 @@ final class ServerChild: Sendable {
     let id: ProcessID
     let statusDescriptor: FileDescriptor
     private let processDescriptor: FileDescriptor?
-    private let status = Mutex<TerminationStatus?>(nil)
+    private let status = ForkSafeMutex<TerminationStatus?>(nil)
 
     init(id: ProcessID, statusDescriptor: FileDescriptor, processDescriptor: FileDescriptor?) {
         self.id = id

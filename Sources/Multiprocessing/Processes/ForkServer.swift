@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CLinuxShims
-import Synchronization
 import SystemPackage
 
 // The fork server: a copy of the executable, spawned on first use with `MULTIPROCESSING_CHILD=forkserver`, that
@@ -22,7 +21,7 @@ enum ForkServerClient {
         var socket: FileDescriptor
     }
 
-    private static let server = Mutex<Server?>(nil)
+    private static let server = ForkSafeMutex<Server?>(nil)
 
     /// Forgets the parent's server in a forked child (its socket is closed by then). The copy of its
     /// ``ChildProcess`` is leaked on purpose: its `deinit` would kill the parent's server.

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import SystemPackage
 
 /// A child process that runs a registered function, as Python's `multiprocessing.Process`.
@@ -50,7 +49,7 @@ public final class Process: Sendable {
     /// The context whose start method ``start()`` uses.
     public let context: Context
     private let encodeArguments: @Sendable (DescriptorTransfer) throws -> [UInt8]
-    private let state: Mutex<State>
+    private let state: ForkSafeMutex<State>
 
     /// A process that will run `target` with `arguments` once started.
     ///
@@ -73,7 +72,7 @@ public final class Process: Sendable {
         }
         let identity = CurrentIdentity.nextIdentity()
         self.identity = identity
-        self.state = Mutex(State(name: name ?? CurrentIdentity.defaultName(identity), daemon: daemon))
+        self.state = ForkSafeMutex(State(name: name ?? CurrentIdentity.defaultName(identity), daemon: daemon))
     }
 
     /// A process that will run `target`, which takes no arguments.

@@ -1,4 +1,3 @@
-import Synchronization
 import SystemPackage
 
 /// How a ``Process`` starts its child, as Python's start methods.
@@ -72,6 +71,6 @@ public func currentExecutable() -> FilePath {
 }
 
 enum ContextSettings {
-    static let defaultMethod = Mutex(StartMethod.spawn)
-    static let executable = Mutex<FilePath?>(nil)
+    static let defaultMethod = ForkSafeMutex(StartMethod.spawn)
+    static let executable = ForkSafeMutex<FilePath?>(nil)
 }

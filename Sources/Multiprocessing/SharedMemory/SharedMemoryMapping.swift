@@ -2,13 +2,15 @@
 import Glibc
 #endif
 import CLinuxShims
+import Synchronization
 import SystemPackage
 
 /// Anonymous shared memory: a `memfd` mapped `MAP_SHARED`, the storage of ``Queue``, the locks, ``SharedValue``,
-/// ``SharedArray`` and ``SharedMemory``.
+/// ``SharedArray`` and ``SharedMemory``; or, for a named ``SharedMemory``, a block under `/dev/shm` (see
+/// ``SharedMemoryDirectory``).
 ///
-/// It has no name, so nothing appears under `/dev/shm` and nothing can leak: the kernel frees the memory when the
-/// last process closes the descriptor and unmaps it, even when every process was killed. A child gets it as a
+/// A memfd has no name, so nothing appears under `/dev/shm` and nothing can leak: the kernel frees the memory when
+/// the last process closes the descriptor and unmaps it, even when every process was killed. A child gets it as a
 /// descriptor passed with its arguments (see ``DescriptorTransfer``) and maps it again.
 ///
 /// The mapping is owned by this object: the address is stable for its lifetime, as a pthread mutex requires.
@@ -19,6 +21,8 @@ final class SharedMemoryMapping: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     /// The size of the mapping in bytes.
     let size: Int
+    /// Whether ``close()`` was called: the descriptor is closed and the pages are no longer mapped.
+    private let closed = Atomic<Bool>(false)
 
     /// New zero-filled shared memory of `size` bytes; `name` shows in `/proc/PID/maps` only (`memfd:name`).
     init(size: Int, name: String) throws(MultiprocessingError) {
@@ -29,16 +33,28 @@ final class SharedMemoryMapping: @unchecked Sendable {
         }
         guard ftruncate(raw, off_t(size)) == 0 else {
             let error = _currentErrno()
-            close(raw)
+            Glibc.close(raw)
             throw MultiprocessingError(.systemCallFailed, "cannot size shared memory", underlyingError: error)
         }
         do {
             base = try Self.map(raw, size: size)
         } catch {
-            close(raw)
+            Glibc.close(raw)
             throw error
         }
         descriptor = FileDescriptor(rawValue: raw)
+        self.size = size
+    }
+
+    /// Maps `size` bytes of `descriptor`, which this mapping then owns (also when the mapping fails).
+    init(adopting descriptor: FileDescriptor, size: Int) throws(MultiprocessingError) {
+        do {
+            base = try Self.map(descriptor.rawValue, size: size)
+        } catch {
+            _close(descriptor)
+            throw error
+        }
+        self.descriptor = descriptor
         self.size = size
     }
 
@@ -69,9 +85,21 @@ final class SharedMemoryMapping: @unchecked Sendable {
         return address
     }
 
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+    /// Closes the descriptor and unmaps the pages before `deinit`; a second call does nothing. The address range
+    /// stays reserved, without access, until `deinit`: a use after the close faults rather than reaching whatever
+    /// would be mapped there next.
+    func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        _ = mmap(base, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0)
+        _close(descriptor)
+    }
+
     deinit {
         munmap(base, size)
-        _close(descriptor)
+        if !isClosed { _close(descriptor) }
     }
 
     /// A 32-bit word at `offset`, for atomics and futexes.

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import SystemPackage
 
 /// A running (or finished) child process, started with ``spawn(_:)``. All members are safe to use from any
@@ -27,7 +26,7 @@ public final class ChildProcess: Sendable {
     public let processGroup: ProcessID?
 
     private let processDescriptor: FileDescriptor
-    private let state: Mutex<State>
+    private let state: ForkSafeMutex<State>
 
     private struct State: Sendable {
         var standardInput: FileDescriptor?
@@ -46,7 +45,7 @@ public final class ChildProcess: Sendable {
         self.id = id
         self.processGroup = processGroup
         self.processDescriptor = processDescriptor
-        self.state = Mutex(State(standardInput: standardInput, standardOutput: standardOutput,
+        self.state = ForkSafeMutex(State(standardInput: standardInput, standardOutput: standardOutput,
                                  standardError: standardError))
     }
 

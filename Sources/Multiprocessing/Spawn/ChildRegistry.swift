@@ -12,7 +12,7 @@ import SystemPackage
 /// meanwhile): it counts itself in ``spawnsInFlight`` first, and the sweeper reaps no unregistered zombie while a
 /// spawn is in flight, so it never steals the status of a child that is not registered yet.
 enum ChildRegistry {
-    static let children = Mutex<Set<Int32>>([])
+    static let children = ForkSafeMutex<Set<Int32>>([])
     /// Spawns started and not yet registered.
     private static let spawnsInFlight = Atomic<Int>(0)
 

@@ -56,7 +56,7 @@ public final class ProcessContainer: Sendable {
 
     /// Members seen so far, by pid, with their start times: an orphan that dropped the token is still
     /// recognised.
-    private let known = Mutex<[Int32: UInt64]>([:])
+    private let known = ForkSafeMutex<[Int32: UInt64]>([:])
 
     /// How this container holds its processes: ``Containment/pidNamespace`` unless it was not asked for or the
     /// kernel refused it.
@@ -67,7 +67,7 @@ public final class ProcessContainer: Sendable {
 
     private static let counter = Atomic<Int>(0)
     /// Why the kernel refused a namespace, once it did: later spawns do not ask again.
-    private static let fallbackReason = Mutex<String?>(nil)
+    private static let fallbackReason = ForkSafeMutex<String?>(nil)
 
     /// Why containers asked for ``Containment/pidNamespace`` got ``Containment/processTable`` in this process,
     /// or `nil` if none had to fall back.

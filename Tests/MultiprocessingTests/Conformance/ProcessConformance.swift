@@ -119,11 +119,7 @@ extension MultiprocessingSuite {
         @Test(arguments: allMethods)
         func recursion(method: StartMethod) throws {
             let seen = try observe(ProcessScenarios.recursion, method)
-            withKnownIssue("A child started with fork cannot fork children of its own: they die at once") {
-                #expect(seen == ["exitCode": "0", "ids": "[] [0] [0.0] [0.1] [1] [1.0] [1.1]"])
-            } when: {
-                method == .fork
-            }
+            #expect(seen == ["exitCode": "0", "ids": "[] [0] [0.0] [0.1] [1] [1.0] [1.1]"])
         }
 
         // CPython: _TestProcess.test_many_processes

@@ -63,3 +63,10 @@ final class TestThread: @unchecked Sendable {
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 }
+
+/// Expects `body` to throw a ``MultiprocessingError`` with `code`.
+func expectCode(_ code: MultiprocessingError.Code, sourceLocation: SourceLocation = #_sourceLocation,
+                _ body: () throws -> Void) {
+    let error = #expect(throws: MultiprocessingError.self, sourceLocation: sourceLocation) { try body() }
+    #expect(error?.code == code, "\(String(describing: error))", sourceLocation: sourceLocation)
+}

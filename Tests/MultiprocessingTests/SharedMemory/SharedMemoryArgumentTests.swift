@@ -15,6 +15,23 @@ extension MultiprocessingSuite {
             expectInvalid { _ = try SharedMemory(size: size) }
         }
 
+        @Test(arguments: ["", "/", "//", "a/b", ".", "..", "/..", String(repeating: "n", count: 256)])
+        func aMalformedNameIsAnError(name: String) {
+            expectInvalid { _ = try SharedMemory(name: name, create: true, size: 8) }
+            expectInvalid { _ = try SharedMemory(name: name) }
+        }
+
+        @Test
+        func namedSharedMemoryNeedsAPositiveSizeToBeCreatedAndANameToBeAttached() {
+            for size in [0, -1, Int.min] {
+                expectInvalid { _ = try SharedMemory(name: "unused-name", create: true, size: size) }
+                expectInvalid { _ = try SharedMemory(name: nil, create: true, size: size) }
+            }
+            expectInvalid { _ = try SharedMemory(name: "unused-name", size: -1) }
+            expectInvalid { _ = try SharedMemory(name: nil) }
+            expectInvalid { _ = try SharedMemory(name: "nul\u{0}byte", create: true, size: 8) }
+        }
+
         @Test
         func aSizeTooLargeForTheSystemIsAnErrorToo() {
             let error = #expect(throws: MultiprocessingError.self) { _ = try SharedMemory(size: Int.max) }
