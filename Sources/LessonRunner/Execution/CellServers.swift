@@ -2,6 +2,9 @@ import DemoHosting
 import Multiprocessing
 import Synchronization
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The cell servers of this process: one per demo host and environment, started on a cell's first use and
 /// replaced when the host's file changes, so that the next cell after a rebuild runs the new host (the old server
@@ -20,6 +23,7 @@ enum CellServers {
     }
 
     private static let entries = Mutex<[Key: Entry]>([:])
+    private static let exitHookInstalled = Atomic<Bool>(false)
 
     /// The most servers one host gets: as many cells as run at the same time, up to this.
     static let serversPerHost = 8
@@ -52,6 +56,7 @@ enum CellServers {
                 entries[key] = .serving(current)
                 return (current.first { $0.reserve(onlyIfIdle: false) }, retired)
             }
+            installExitHook()
             guard identity != nil, let server = CellServerConnection.launch(configuration, identity: identity) else {
                 entries[key] = current.isEmpty ? .declined(identity) : .serving(current)
                 return (current.first { $0.reserve(onlyIfIdle: false) }, retired)
@@ -61,6 +66,26 @@ enum CellServers {
         }
         retired.forEach { $0.retire() }
         return server
+    }
+
+    /// At exit, every server is stopped and reaped: left to stop on their own when this process's sockets
+    /// close, they would end as zombies of whatever process adopts them.
+    private static func installExitHook() {
+        guard !exitHookInstalled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        atexit { CellServers.stopAll() }
+    }
+
+    /// Stops every server now, and the cells they run with them. At exit another thread may hold the lock (a
+    /// launch interrupted by Control-C): then the servers are left to stop when this process's sockets close.
+    static func stopAll() {
+        let servers = entries.withLockIfAvailable { entries -> [CellServerConnection] in
+            defer { entries = [:] }
+            return entries.values.flatMap { entry -> [CellServerConnection] in
+                if case .serving(let servers) = entry { return servers }
+                return []
+            }
+        }
+        servers?.forEach { $0.shutDown() }
     }
 
     /// Forgets `server` after it died, so that the next cell starts another.

@@ -44,7 +44,8 @@ enum ChildTable {
         lock.withLock { children.removeAll { $0 === process } }
     }
 
-    /// Terminates daemonic children and joins all children.
+    /// Terminates daemonic children, joins all children, then stops this process's fork server and reaps it (a
+    /// server left to stop on its own would become a zombie of whoever adopts it).
     static func finishAtExit() {
         let all = lock.withLock { defer { children = [] }; return children }
         for process in all where process.daemon {
@@ -53,6 +54,7 @@ enum ChildTable {
         for process in all {
             _ = try? process.join()
         }
+        ForkServerClient.shutdown()
     }
 }
 
