@@ -22,6 +22,11 @@ pid_t lx_fork_into_new_pid_namespace(int own_pid_namespace) {
     return pid;
 }
 
+int lx_can_fork_into_new_pid_namespaces(int own_pid_namespace) {
+    if (unshare(CLONE_NEWPID) != 0) return 0;
+    return setns(own_pid_namespace, CLONE_NEWPID) == 0;
+}
+
 int lx_mount_own_proc(void) {
     if (unshare(CLONE_NEWNS) != 0) return -1;
     // Private first, so that the new mount does not propagate back to the parent's mount namespace.

@@ -34,9 +34,12 @@ enum CellServer {
     private static func serve(demos: DemoRegistry, graceMilliseconds: Int) -> Never {
         let socket = FileDescriptor(rawValue: CellServerProtocol.socketDescriptor)
         let ownNamespace = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)
-        // Without its namespace the host cannot give cells theirs: the runner sees no `ready` and runs cells
-        // without it.
-        guard ownNamespace >= 0, case .success = _writeAll(socket, CellServerProtocol.ready, isSocket: true) else {
+        // A host that cannot give cells namespaces of their own (a runner that is not root executes it in a user
+        // namespace as its own user, without capabilities) says nothing: the runner sees no `ready` and executes
+        // each cell instead.
+        guard ownNamespace >= 0, lx_can_fork_into_new_pid_namespaces(ownNamespace) == 1,
+              case .success = _writeAll(socket, CellServerProtocol.ready, isSocket: true)
+        else {
             exit(1)
         }
         var cells: [Cell] = []

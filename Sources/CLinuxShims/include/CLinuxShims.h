@@ -92,6 +92,10 @@ int lx_end_on_termination_signals_as_first_process(int report_fd);
 /// later children start in `own_pid_namespace` (a descriptor of /proc/self/ns/pid) again. 0 in the child, the
 /// child's pid in the parent, -1 and errno on failure.
 pid_t lx_fork_into_new_pid_namespace(int own_pid_namespace);
+/// Whether this process may make new PID namespaces for its children and return to its own (`own_pid_namespace`)
+/// afterwards, as lx_fork_into_new_pid_namespace does: 1 or 0. It needs CAP_SYS_ADMIN in its user namespace, which
+/// a program executed in a user namespace as a user other than its root does not have.
+int lx_can_fork_into_new_pid_namespaces(int own_pid_namespace);
 /// Gives the calling process a mount namespace of its own with a /proc of its PID namespace (unshare, mount).
 int lx_mount_own_proc(void);
 
