@@ -50,19 +50,33 @@ static int write_text(const char *path, const char *text) {
     return written == (ssize_t)length ? 0 : -1;
 }
 
-// Formats "ID ID 1\n" without stdio (the child must not take locks the parent may hold).
-static void format_map(char *buffer, unsigned id) {
+static char *append_number(char *cursor, unsigned id) {
     char digits[16];
     int count = 0;
     do { digits[count++] = (char)('0' + id % 10); id /= 10; } while (id != 0);
-    char *cursor = buffer;
-    for (int copy = 0; copy < 2; copy++) {
-        for (int index = count - 1; index >= 0; index--) *cursor++ = digits[index];
-        *cursor++ = ' ';
-    }
+    for (int index = count - 1; index >= 0; index--) *cursor++ = digits[index];
+    return cursor;
+}
+
+// Formats "INSIDE OUTSIDE 1\n" without stdio (the child must not take locks the parent may hold).
+static void format_map(char *buffer, unsigned inside, unsigned outside) {
+    char *cursor = append_number(buffer, inside);
+    *cursor++ = ' ';
+    cursor = append_number(cursor, outside);
+    *cursor++ = ' ';
     *cursor++ = '1';
     *cursor++ = '\n';
     *cursor = 0;
+}
+
+int lx_become_user_again(unsigned user_id, unsigned group_id) {
+    char map[48];
+    if (unshare(CLONE_NEWUSER) != 0) return -1;
+    if (write_text("/proc/self/setgroups", "deny") != 0) return -1;
+    format_map(map, user_id, 0);
+    if (write_text("/proc/self/uid_map", map) != 0) return -1;
+    format_map(map, group_id, 0);
+    return write_text("/proc/self/gid_map", map);
 }
 
 static int child_main(void *argument) {
@@ -84,9 +98,9 @@ static int child_main(void *argument) {
     if (request->new_user_namespace) {
         char map[48];
         if (write_text("/proc/self/setgroups", "deny") != 0) FAIL(LX_CONTAINED_STEP_USER_MAP);
-        format_map(map, request->user_id);
+        format_map(map, request->map_to_root ? 0 : request->user_id, request->user_id);
         if (write_text("/proc/self/uid_map", map) != 0) FAIL(LX_CONTAINED_STEP_USER_MAP);
-        format_map(map, request->group_id);
+        format_map(map, request->map_to_root ? 0 : request->group_id, request->group_id);
         if (write_text("/proc/self/gid_map", map) != 0) FAIL(LX_CONTAINED_STEP_USER_MAP);
     }
     // A /proc of the new namespace, so that the program sees its own processes. /proc is made private first,

@@ -33,6 +33,7 @@ enum CellServer {
 
     private static func serve(demos: DemoRegistry, graceMilliseconds: Int) -> Never {
         let socket = FileDescriptor(rawValue: CellServerProtocol.socketDescriptor)
+        let runnerIDs = RunnerIdentity.behindRootOfUserNamespace()
         let ownNamespace = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)
         // A host that cannot give cells namespaces of their own (a runner that is not root executes it in a user
         // namespace as its own user, without capabilities) says nothing: the runner sees no `ready` and executes
@@ -77,7 +78,9 @@ enum CellServer {
                     _close(cell.control)
                     _close(cell.processDescriptor)
                 }
-                becomeCell(request, descriptors: descriptors, demos: demos, graceMilliseconds: graceMilliseconds)
+                becomeCell(
+                    request, descriptors: descriptors, demos: demos, graceMilliseconds: graceMilliseconds,
+                    runnerIDs: runnerIDs)
             }
             let forkError = errno
             let control = descriptors[0]
@@ -132,10 +135,11 @@ enum CellServer {
     }
 
     /// Turns the forked child into the cell's process: stdin at `/dev/null`, stdout, stderr and the report
-    /// descriptor at 1, 2 and 3, nothing else open, a process group of its own, dead with the host.
+    /// descriptor at 1, 2 and 3, nothing else open, a process group of its own, dead with the host, and the
+    /// runner's user again where the host is root of a user namespace over it.
     private static func becomeCell(
         _ request: CellServerProtocol.Request, descriptors: [FileDescriptor], demos: DemoRegistry,
-        graceMilliseconds: Int
+        graceMilliseconds: Int, runnerIDs: RunnerIdentity?
     ) -> Never {
         ForkedProgram.startAfresh()
         _close(descriptors[0])
@@ -155,6 +159,11 @@ enum CellServer {
         if lx_mount_own_proc() != 0 {
             StandardStreams.writeError("lesson: the cell has no /proc of its own: errno \(errno)\n")
         }
+        // Last: the capabilities of the host's user namespace are gone after this.
+        if let runnerIDs, lx_become_user_again(runnerIDs.user, runnerIDs.group) != 0 {
+            StandardStreams.writeError("lesson: the cell cannot take its runner's user: errno \(errno)\n")
+            _exit(126)
+        }
         for (name, value) in request.environment { setenv(name, value, 1) }
         CellMode.run(request.demo, arguments: request.arguments, demos: demos, parent: nil,
                      report: Int32(sources.count - 1), graceMilliseconds: graceMilliseconds)
@@ -162,5 +171,36 @@ enum CellServer {
 
     private static func littleEndianBytes(_ value: Int32) -> [UInt8] {
         withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
+}
+
+/// The user and group of a runner that is not root, as a host that serves cells sees them: the runner starts it as
+/// root of a user namespace that maps 0 to them (so that it may make PID namespaces), and each cell takes them back.
+struct RunnerIdentity {
+    var user: UInt32
+    var group: UInt32
+
+    /// The ids that 0 maps to in this process's user namespace, when it is root there over another user; nil for a
+    /// process that is its own user (as under a runner that is root).
+    static func behindRootOfUserNamespace() -> RunnerIdentity? {
+        guard getuid() == 0, let user = outsideIDOfRoot("/proc/self/uid_map"),
+              let group = outsideIDOfRoot("/proc/self/gid_map"), user != 0
+        else { return nil }
+        return RunnerIdentity(user: user, group: group)
+    }
+
+    /// The outside id of a map whose only line maps 0 (`0 OUTSIDE 1`).
+    private static func outsideIDOfRoot(_ path: String) -> UInt32? {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = read(file, &bytes, bytes.count)
+        guard count > 0 else { return nil }
+        let lines = String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n")
+        guard lines.count == 1 else { return nil }
+        let fields = lines[0].split(separator: " ")
+        guard fields.count == 3, fields[0] == "0", fields[2] == "1" else { return nil }
+        return UInt32(fields[1])
     }
 }

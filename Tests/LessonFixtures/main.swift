@@ -103,7 +103,7 @@ let faultDemos = DemoRegistry([
         }
         return 0
     },
-    Demo("whoami", summary: "prints its process id and how many processes its /proc shows") { _ in
+    Demo("whoami", summary: "prints its process id, how many processes its /proc shows, and its user") { _ in
         var count = 0
         if let folder = opendir("/proc") {
             while let entry = readdir(folder) {
@@ -116,6 +116,7 @@ let faultDemos = DemoRegistry([
         }
         print("pid \(getpid())")
         print("processes \(count)")
+        print("user \(getuid()) group \(getgid())")
         return 0
     },
     Demo("exit-with", summary: "exits with the code it is given") { arguments in

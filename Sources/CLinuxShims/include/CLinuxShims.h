@@ -66,6 +66,9 @@ typedef struct {
     int new_user_namespace;
     unsigned user_id;
     unsigned group_id;
+    /// With a new user namespace: 1 maps `user_id` and `group_id` to 0 inside (the program keeps its capabilities
+    /// there after execve), 0 to themselves.
+    int map_to_root;
 } lx_contained_spawn;
 
 /// Where lx_spawn_contained failed.
@@ -96,6 +99,10 @@ pid_t lx_fork_into_new_pid_namespace(int own_pid_namespace);
 /// afterwards, as lx_fork_into_new_pid_namespace does: 1 or 0. It needs CAP_SYS_ADMIN in its user namespace, which
 /// a program executed in a user namespace as a user other than its root does not have.
 int lx_can_fork_into_new_pid_namespaces(int own_pid_namespace);
+/// For a process whose user namespace maps 0 to its runner's user and group (a demo host that serves cells
+/// started by a runner that is not root): a user namespace of its own in which it is that user and group again,
+/// with setgroups denied. Call after everything that needs the parent namespace's capabilities.
+int lx_become_user_again(unsigned user_id, unsigned group_id);
 /// Gives the calling process a mount namespace of its own with a /proc of its PID namespace (unshare, mount).
 int lx_mount_own_proc(void);
 

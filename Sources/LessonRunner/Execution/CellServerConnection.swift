@@ -41,6 +41,9 @@ final class CellServerConnection: Sendable {
         configuration.environment[CellServerProtocol.variable] = String(CellServerProtocol.socketDescriptor)
         configuration.standardOutput = .devNull
         configuration.standardError = .devNull
+        // Under a runner that is not root, root of its user namespace: it may then make PID namespaces for the
+        // cells, which take the runner's user back (`CellServer`).
+        configuration.rootOfItsUserNamespace = true
         let container: ProcessContainer
         do {
             defer { _close(theirs) }

@@ -206,7 +206,8 @@ enum PosixSpawn {
                                             working_directory: directory,
                                             process_group: configuration.processGroup.containedSpawnValue,
                                             new_user_namespace: privileged ? 0 : 1, user_id: geteuid(),
-                                            group_id: getegid())
+                                            group_id: getegid(),
+                                            map_to_root: configuration.rootOfItsUserNamespace ? 1 : 0)
                                         return lx_spawn_contained(&request, &pid, &descriptor, &step)
                                     }
                                 }

@@ -49,6 +49,11 @@ public struct SpawnConfiguration: Sendable {
     /// namespaces); spawning again without it may then work.
     public var newPIDNamespace: Bool
 
+    /// With ``newPIDNamespace`` in a process that is not root (which gives the child a user namespace too):
+    /// whether the child is root in its user namespace, so that it keeps its capabilities there after `exec`
+    /// (a program that makes namespaces of its own), rather than this process's user.
+    package var rootOfItsUserNamespace = false
+
     /// A configuration that runs `executable` with `arguments` and this process's environment, with standard
     /// input from `/dev/null` and standard output and error shared with this process.
     public init(executable: FilePath, arguments: [String] = []) {
