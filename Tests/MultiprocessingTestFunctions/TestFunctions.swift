@@ -153,6 +153,7 @@ public enum TestFunctions {
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
         holdWithoutReading.registration, lineage.registration, currentMembers.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all + ConformanceFunctions.all
+        + ResourceTestFunctions.all
 }
 
 public struct PingPong: Codable, Sendable {

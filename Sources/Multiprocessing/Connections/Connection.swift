@@ -35,6 +35,13 @@ import SystemPackage
 /// CPU now and then, so that no CPU has to be woken for the answer. A connection whose messages come seldom stops
 /// polling and only sleeps.
 ///
+/// **Resources travel in messages.** A message may hold a ``Lock``, a ``SharedValue``, a ``Queue``, another
+/// `Connection` (which moves, as to a child) or any value that holds descriptors: their descriptors travel beside
+/// the frame, with `SCM_RIGHTS` on the pipe's socket, sent before the frame; a 4-byte length of `0xFFFFFFFF` in the
+/// byte stream announces them (`0xFFFFFFFF`, then their count) just before the message they belong to. The kernel
+/// holds them in the socket until the receiver reads, so a sender may exit at once. ``sendHandle(_:)`` and
+/// ``recvHandle()`` pass a bare descriptor, as Python's `send_handle` and `recv_handle`.
+///
 /// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
 public final class Connection: Codable, Sendable {
     /// The socket and, for a pipe's end, its rings; `nil` once closed.
@@ -47,8 +54,9 @@ public final class Connection: Codable, Sendable {
     /// Whether this end can send.
     public let writable: Bool
 
-    /// The largest message, in bytes: the frame's length field has 32 bits.
-    public static let maximumMessageSize = Int(UInt32.max)
+    /// The largest message, in bytes: the frame's length field has 32 bits, and its largest value announces
+    /// descriptors.
+    public static let maximumMessageSize = Int(UInt32.max) - 1
 
     /// Wraps an open descriptor this connection then owns.
     package convenience init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
@@ -99,32 +107,92 @@ public final class Connection: Codable, Sendable {
     /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/codingFailed`` if `value` cannot be
     ///   encoded, ``MultiprocessingError/Code/closed`` after ``close()``, and
     ///   ``MultiprocessingError/Code/endOfFile`` (`EPIPE`) when the other end is gone.
+    ///
+    /// `value` may hold resources (a ``Lock``, a ``SharedValue``, a ``Queue``, a `Connection`, …): the receiver gets
+    /// them usable. A `Connection` in `value` moves: it is closed here once the message is sent.
     public func send<T: Encodable>(_ value: T) throws(MultiprocessingError) {
-        try sendFrame { frame throws(MultiprocessingError) in
+        try sendFrame { frame, context throws(MultiprocessingError) in
             do {
-                try BinaryEncoder().encode(value, appendingTo: &frame)
+                var encoder = BinaryEncoder()
+                encoder.context = context
+                try encoder.encode(value, appendingTo: &frame)
             } catch {
                 throw MultiprocessingError(.codingFailed, "cannot encode \(T.self): \(error)")
             }
         }
     }
 
-    /// Sends `bytes` as one message, as they are.
+    /// Sends `size` bytes of `bytes` from `offset` on (by default all of them) as one message, as they are: Python's
+    /// `send_bytes(buffer, offset, size)`.
     ///
-    /// - Throws: As ``send(_:)``.
-    public func sendBytes(_ bytes: [UInt8]) throws(MultiprocessingError) {
-        try sendFrame { frame in frame.append(contentsOf: bytes) }
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `offset` or `size`, or a range that
+    ///   does not lie within `bytes` (Python's `ValueError`); otherwise as ``send(_:)``.
+    public func sendBytes(_ bytes: [UInt8], offset: Int = 0, size: Int? = nil) throws(MultiprocessingError) {
+        guard offset >= 0 else { throw MultiprocessingError(.invalidArgument, "offset is negative: \(offset)") }
+        guard offset <= bytes.count else {
+            throw MultiprocessingError(.invalidArgument, "offset \(offset) is past the \(bytes.count) bytes")
+        }
+        let size = size ?? bytes.count - offset
+        guard size >= 0 else { throw MultiprocessingError(.invalidArgument, "size is negative: \(size)") }
+        guard size <= bytes.count - offset else {
+            throw MultiprocessingError(.invalidArgument, "offset \(offset) + size \(size) is past the \(bytes.count) "
+                + "bytes")
+        }
+        try sendFrame { frame, _ in frame.append(contentsOf: bytes[offset..<(offset + size)]) }
     }
 
-    /// Sends a frame whose payload `fill` appends after the four bytes of room for the length.
-    func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
+    /// Sends `descriptor` to the process at the other end, which receives its own descriptor for the same open file
+    /// with ``recvHandle()``: Python's `multiprocessing.reduction.send_handle(conn, handle, pid)`. `descriptor` stays
+    /// open here. The other process need not be a child, nor still be related to this one.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a descriptor that is not open; otherwise as
+    ///   ``send(_:)``.
+    ///
+    /// The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+    public func sendHandle(_ descriptor: FileDescriptor) throws(MultiprocessingError) {
+        guard fcntl(descriptor.rawValue, F_GETFD) >= 0 else {
+            throw MultiprocessingError(.invalidArgument, "descriptor \(descriptor.rawValue) is not open",
+                                       underlyingError: _currentErrno())
+        }
+        try send(PassedHandle(descriptor: descriptor))
+    }
+
+    /// Receives a descriptor sent with ``sendHandle(_:)``: Python's `multiprocessing.reduction.recv_handle(conn)`.
+    /// The caller owns it (close it when done); it is close-on-exec.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` when the next message is not a descriptor sent with
+    ///   ``sendHandle(_:)`` (Python's `RuntimeError`: the message is consumed, and any descriptors it carried are
+    ///   closed); otherwise as ``recv(_:)``.
+    public func recvHandle() throws(MultiprocessingError) -> FileDescriptor {
+        try withNextMessage { (bytes, descriptors) throws(MultiprocessingError) -> FileDescriptor in
+            let transfer = DescriptorTransfer(descriptors: descriptors)
+            defer { transfer.closeUntaken() }
+            guard !descriptors.isEmpty else {
+                throw MultiprocessingError(.codingFailed, "the message received carries no descriptor: was it sent "
+                    + "with sendHandle(_:)?")
+            }
+            do {
+                return try BinaryDecoder(transfer: transfer).decode(PassedHandle.self, from: bytes).descriptor
+            } catch {
+                throw MultiprocessingError(.codingFailed, "the message received is not a descriptor sent with "
+                    + "sendHandle(_:): \(error)")
+            }
+        }
+    }
+
+    /// Sends a frame whose payload `fill` appends after the four bytes of room for the length, encoding with the
+    /// context it is given; the descriptors recorded in that context's transfer go first.
+    func sendFrame(_ fill: (inout [UInt8], BinaryCodingContext) throws(MultiprocessingError) -> Void)
+        throws(MultiprocessingError) {
         guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
         let endpoint = try openEndpoint("send")
         let result = try sending.withLock {
             (state: inout SendState) throws(MultiprocessingError) -> Result<Void, Errno> in
             state.frame.removeAll(keepingCapacity: state.frame.capacity <= 1 << 16)
             state.frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
-            try fill(&state.frame)
+            let transfer = state.context.transfer!
+            transfer.reset()
+            try fill(&state.frame, state.context)
             let length = state.frame.count - 4
             guard length <= Self.maximumMessageSize else {
                 throw MultiprocessingError(.messageTooLarge, "a message of \(length) bytes is too large")
@@ -132,12 +200,25 @@ public final class Connection: Codable, Sendable {
             for index in 0..<4 {
                 state.frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index)))
             }
-            guard let ring = endpoint.sendRing else {
-                return _writeAll(endpoint.socket, state.frame, isSocket: isSocket)
+            if !transfer.isEmpty {
+                guard isSocket else {
+                    throw MultiprocessingError(.invalidState, "this connection is not a socket: it cannot carry "
+                        + "descriptors")
+                }
+                if case .failure(let error) = sendDescriptors(transfer.descriptors, endpoint, &state) {
+                    return .failure(error)
+                }
             }
-            return state.frame.withUnsafeBytes { frame in
-                ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
+            let sent: Result<Void, Errno>
+            if let ring = endpoint.sendRing {
+                sent = state.frame.withUnsafeBytes { frame in
+                    ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
+                }
+            } else {
+                sent = _writeAll(endpoint.socket, state.frame, isSocket: isSocket)
             }
+            if case .success = sent { transfer.started() }
+            return sent
         }
         switch result {
         case .success:
@@ -149,6 +230,39 @@ public final class Connection: Codable, Sendable {
         }
     }
 
+    /// Sends `descriptors` ahead of a message: in batches, each announced in the byte stream by `0xFFFFFFFF` and
+    /// its count. On a socket alone a batch is attached to its announcement; with rings, it goes on the socket (with
+    /// one byte, which the receiver takes for a doorbell) before its announcement goes into the ring, so that a
+    /// receiver that reads the announcement finds the descriptors in the socket.
+    private func sendDescriptors(_ descriptors: [FileDescriptor], _ endpoint: Endpoint, _ state: inout SendState)
+        -> Result<Void, Errno> {
+        var start = 0
+        while start < descriptors.count {
+            let batch = Array(descriptors[start..<min(start + maximumDescriptorsPerMessage, descriptors.count)])
+            start += batch.count
+            let count = UInt32(batch.count)
+            let header: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF] + (0..<4).map { UInt8(truncatingIfNeeded: count >> (8 * $0)) }
+            if let ring = endpoint.sendRing {
+                let doorbell: [UInt8] = [1]
+                let sent = doorbell.withUnsafeBytes { _sendDescriptors(endpoint.socket, $0, batch, waiting: true) }
+                if case .failure(let error) = sent { return .failure(error) }
+                let written = header.withUnsafeBytes { ring.send($0, doorbell: endpoint.socket,
+                                                                 lastSeenTail: &state.lastSeenTail) }
+                if case .failure(let error) = written { return .failure(error) }
+            } else {
+                let sent = header.withUnsafeBytes { _sendDescriptors(endpoint.socket, $0, batch, waiting: true) }
+                switch sent {
+                case .failure(let error): return .failure(error)
+                case .success(let count) where count < header.count:
+                    let rest = _writeAll(endpoint.socket, Array(header[count...]), isSocket: true)
+                    if case .failure(let error) = rest { return .failure(error) }
+                case .success: break
+                }
+            }
+        }
+        return .success(())
+    }
+
     // MARK: Receiving
 
     /// Receives the next message and decodes it as a `T`; blocks until one arrives.
@@ -156,10 +270,22 @@ public final class Connection: Codable, Sendable {
     /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/endOfFile`` when the other end is
     ///   closed (or its process died) and no message is left, ``MultiprocessingError/Code/codingFailed`` if the
     ///   message is not a `T`, ``MultiprocessingError/Code/closed`` after ``close()``.
+    ///
+    /// Resources in the message (sent with ``send(_:)``) arrive usable; descriptors that no part of `T` takes are
+    /// closed.
     public func recv<T: Decodable>(_ type: T.Type = T.self) throws(MultiprocessingError) -> T {
-        try withNextMessage { (bytes) throws(MultiprocessingError) -> T in
+        try withNextMessage { (bytes, descriptors) throws(MultiprocessingError) -> T in
+            var decoder = BinaryDecoder()
+            var transfer: DescriptorTransfer? = nil
+            if descriptors.isEmpty {
+                decoder.context = .nothingReceived
+            } else {
+                transfer = DescriptorTransfer(descriptors: descriptors)
+                decoder.context = BinaryCodingContext(transfer: transfer)
+            }
+            defer { transfer?.closeUntaken() }
             do {
-                return try BinaryDecoder().decode(type, from: bytes)
+                return try decoder.decode(type, from: bytes)
             } catch {
                 throw MultiprocessingError(.codingFailed, "cannot decode \(T.self): \(error)")
             }
@@ -169,6 +295,7 @@ public final class Connection: Codable, Sendable {
     /// Receives the next message as bytes; blocks until one arrives.
     ///
     /// - Throws: As ``recv(_:)``.
+    /// Descriptors that came with the message are closed.
     public func recvBytes() throws(MultiprocessingError) -> [UInt8] {
         try withNextMessage { bytes in Array(bytes) }
     }
@@ -266,6 +393,18 @@ public final class Connection: Codable, Sendable {
     func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil, limit: Int = Connection.maximumMessageSize,
                             _ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
+        try withNextMessage(deadline: deadline, limit: limit) {
+            (bytes, descriptors) throws(MultiprocessingError) -> T in
+            for descriptor in descriptors { _close(descriptor) }
+            return try body(bytes)
+        }
+    }
+
+    /// As ``withNextMessage(deadline:limit:_:)``, passing `body` the descriptors that came with the message as
+    /// well; `body` owns them.
+    func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil, limit: Int = Connection.maximumMessageSize,
+                            _ body: (UnsafeBufferPointer<UInt8>, [FileDescriptor]) throws(MultiprocessingError) -> T)
+        throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
         let endpoint = try openEndpoint("receive")
         // The result is not Sendable, and `withLock` returns `sending`: hand it out through a local instead.
@@ -274,8 +413,11 @@ public final class Connection: Codable, Sendable {
             while true {
                 if let frame = buffer.nextFrame() {
                     defer { buffer.consume(frame) }
+                    let descriptors = try buffer.takeDescriptors(
+                        buffer.descriptorCount(before: frame),
+                        socket: endpoint.receiveRing == nil ? nil : endpoint.socket)
                     try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(MultiprocessingError) -> Void in
-                        result = try body(UnsafeBufferPointer(rebasing: bytes[frame]))
+                        result = try body(UnsafeBufferPointer(rebasing: bytes[frame]), descriptors)
                     }
                     return
                 }
@@ -337,14 +479,16 @@ public final class Connection: Codable, Sendable {
 
     deinit {
         close()
+        receiving.withLock { $0.closeDescriptors() }
     }
 
     // MARK: Codable
 
-    /// Passes this connection to a child: only as (part of) a ``Process``'s arguments. The connection moves: it is
-    /// closed here once the child has started.
+    /// Passes this connection to another process: in a ``Process``'s arguments, another connection's message, a
+    /// ``Queue``'s item or a ``Pool``'s task or initializer. The connection moves: it is closed here once the child
+    /// has started, or the message or item is sent (a pool keeps a duplicate until the task is done).
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments, or when closed.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other encoding, or when closed.
     public func encode(to encoder: any Encoder) throws {
         let transfer = try DescriptorTransfer.from(encoder, "Connection")
         let open = try openEndpoint("pass the connection")
@@ -363,9 +507,9 @@ public final class Connection: Codable, Sendable {
         transfer.onStart { [self] in relinquish() }
     }
 
-    /// Takes over a connection passed by the parent.
+    /// Takes over a connection another process passed.
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other decoding.
     public init(from decoder: any Decoder) throws {
         let transfer = try DescriptorTransfer.from(decoder, "Connection")
         var container = try decoder.unkeyedContainer()
@@ -424,8 +568,35 @@ private struct Endpoint: Sendable {
     }
 }
 
+/// The payload of ``Connection/sendHandle(_:)``: a tag, so that another resource's message is not taken for one,
+/// and one descriptor.
+private struct PassedHandle: Codable {
+    static let tag = "handle"
+    var descriptor: FileDescriptor
+
+    init(descriptor: FileDescriptor) {
+        self.descriptor = descriptor
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(Self.tag)
+        try container.encode(DescriptorTransfer.from(encoder, "descriptor").add(descriptor))
+    }
+
+    init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        guard try container.decode(String.self) == Self.tag, container.count == 2 else {
+            throw MultiprocessingError(.codingFailed, "not a descriptor sent with sendHandle(_:)")
+        }
+        descriptor = try DescriptorTransfer.from(decoder, "descriptor").descriptor(at: container.decode(Int.self))
+    }
+}
+
 /// The sending side's state, under the send lock.
 private struct SendState: Sendable {
+    /// The encoding context of every send, its transfer emptied before each.
+    let context = BinaryCodingContext(transfer: DescriptorTransfer())
     /// The frame being sent, kept between sends so that a send allocates nothing for its frame.
     var frame: [UInt8] = []
     /// The receiver's position in the ring at the previous send (see ``ByteRing/send(_:doorbell:lastSeenTail:)``).
@@ -444,6 +615,10 @@ struct ReceiveBuffer: Sendable {
     var spin: AdaptiveSpin
     /// Whether the socket of a pipe's end reached end of file: the other end is closed.
     private var sawEndOfFile = false
+    /// Descriptors received on the socket and not yet handed out with their message, oldest first.
+    private var descriptors: [FileDescriptor] = []
+    /// The process that receives: a forked child's copy of the buffer closes nothing.
+    private let owner = getpid()
 
     /// A buffer for a connection that receives from a ring (`readsMemory`) or from its socket.
     init(readsMemory: Bool) {
@@ -454,22 +629,90 @@ struct ReceiveBuffer: Sendable {
 
     var isEmpty: Bool { start == end }
 
+    /// The length field that announces descriptors: the next four bytes are their count.
+    static let descriptorMarker = Int(UInt32.max)
+
+    /// The little-endian 32-bit word at `position`.
+    private func word(at position: Int) -> Int {
+        Int(bytes[position]) | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2]) << 16
+            | Int(bytes[position + 3]) << 24
+    }
+
+    /// Where the next message's length field is, past the announcements of descriptors before it, once its four
+    /// bytes are here.
+    private var messageStart: Int? {
+        var position = start
+        while end - position >= 4 {
+            guard word(at: position) == Self.descriptorMarker else { return position }
+            guard end - position >= 8 else { return nil }
+            position += 8
+        }
+        return nil
+    }
+
     /// The range of the next complete frame's payload, if it is all here.
     func nextFrame() -> Range<Int>? {
-        guard end - start >= 4 else { return nil }
-        let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-            | Int(bytes[start + 3]) << 24
-        guard end - start - 4 >= length else { return nil }
-        return (start + 4)..<(start + 4 + length)
+        guard let position = messageStart else { return nil }
+        let length = word(at: position)
+        guard end - position - 4 >= length else { return nil }
+        return (position + 4)..<(position + 4 + length)
     }
 
     var hasMessage: Bool { nextFrame() != nil }
 
     /// The length the next frame's header claims, once its four bytes are here.
     var pendingLength: Int? {
-        guard end - start >= 4 else { return nil }
-        return Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-            | Int(bytes[start + 3]) << 24
+        messageStart.map { word(at: $0) }
+    }
+
+    /// The number of descriptors announced before `frame`.
+    func descriptorCount(before frame: Range<Int>) -> Int {
+        var count = 0
+        var position = start
+        while position < frame.lowerBound - 4 {
+            count += word(at: position + 4)
+            position += 8
+        }
+        return count
+    }
+
+    /// Takes the `count` oldest descriptors received, reading more from `socket` (a pipe's, whose descriptors come
+    /// apart from the ring's bytes) while too few have arrived. On a socket alone (`nil`) they arrived with their
+    /// announcement.
+    ///
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` when fewer arrived than were announced.
+    mutating func takeDescriptors(_ count: Int, socket: FileDescriptor?) throws(MultiprocessingError)
+        -> [FileDescriptor] {
+        guard count > 0 else { return [] }
+        if let socket {
+            var scratch: [UInt8] = Array(repeating: 0, count: 64)
+            while descriptors.count < count && !sawEndOfFile {
+                let received = scratch.withUnsafeMutableBytes {
+                    _receiveDescriptors(socket, $0, into: &descriptors, waiting: true)
+                }
+                switch received {
+                case .success(0), .failure(.connectionReset): sawEndOfFile = true
+                case .success: continue
+                case .failure(let error):
+                    throw MultiprocessingError(.systemCallFailed, "cannot receive descriptors", underlyingError: error)
+                }
+            }
+        }
+        guard descriptors.count >= count else {
+            let arrived = descriptors.count
+            closeDescriptors()
+            throw MultiprocessingError(.codingFailed, "a message announced \(count) descriptors and \(arrived) came")
+        }
+        defer { descriptors.removeFirst(count) }
+        return Array(descriptors[..<count])
+    }
+
+    /// Closes the descriptors received and not handed out (the connection is going away).
+    mutating func closeDescriptors() {
+        if owner == getpid() {
+            for descriptor in descriptors { _close(descriptor) }
+        }
+        descriptors = []
     }
 
     mutating func consume(_ frame: Range<Int>) {
@@ -491,7 +734,7 @@ struct ReceiveBuffer: Sendable {
         var arrived: Result<Bool, Errno>? = nil
         let polled = spin.spin { () -> Result<Bool, Errno> in
             guard isSocket else { return _pollReadable(descriptor, milliseconds: 0) }
-            arrived = read(from: descriptor, waiting: false)
+            arrived = read(from: descriptor, isSocket: true, waiting: false)
             return arrived == nil ? .success(false) : .success(true)
         }
         self.spin = spin
@@ -506,7 +749,7 @@ struct ReceiveBuffer: Sendable {
             case .success(true): break
             }
         }
-        return read(from: descriptor, waiting: true)!
+        return read(from: descriptor, isSocket: isSocket, waiting: true)!
     }
 
     /// Copies what `ring` holds into the free space (`false` at end of file: the ring is empty and the other end
@@ -552,7 +795,7 @@ struct ReceiveBuffer: Sendable {
                 case .success(false): return ring.available > 0 ? .success(true) : nil
                 case .failure(let error): return .failure(error)
                 case .success(true):
-                    switch Self.drainDoorbells(socket) {
+                    switch drainDoorbells(socket) {
                     case .success(let open): sawEndOfFile = sawEndOfFile || !open
                     case .failure(let error): return .failure(error)
                     }
@@ -564,11 +807,12 @@ struct ReceiveBuffer: Sendable {
         }
     }
 
-    /// Reads the doorbells waiting on a pipe's socket; `false` at end of file.
-    private static func drainDoorbells(_ socket: FileDescriptor) -> Result<Bool, Errno> {
+    /// Reads the doorbells waiting on a pipe's socket, keeping the descriptors that came with them; `false` at end
+    /// of file.
+    private mutating func drainDoorbells(_ socket: FileDescriptor) -> Result<Bool, Errno> {
         withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { scratch in
             while true {
-                switch _receiveNow(socket, scratch.baseAddress!, scratch.count) {
+                switch _receiveDescriptors(socket, scratch, into: &descriptors, waiting: false) {
                 case .success(0), .failure(.connectionReset): return .success(false)
                 case .success: continue
                 case .failure(.resourceTemporarilyUnavailable): return .success(true)
@@ -588,10 +832,8 @@ struct ReceiveBuffer: Sendable {
             end -= start
             start = 0
         }
-        if end - start >= 4 {
-            let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-                | Int(bytes[start + 3]) << 24
-            let needed = start + 4 + length
+        if let position = messageStart {
+            let needed = position + 4 + word(at: position)
             if needed > bytes.count { grow(to: needed) }
         }
         if end == bytes.count { grow(to: bytes.count * 2) }
@@ -612,12 +854,19 @@ struct ReceiveBuffer: Sendable {
         [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
-    /// One read into the free space; `nil` when `waiting` is false (a socket) and nothing has arrived.
-    private mutating func read(from descriptor: FileDescriptor, waiting: Bool) -> Result<Bool, Errno>? {
+    /// One read into the free space, keeping the descriptors that come with the bytes on a socket; `nil` when
+    /// `waiting` is false (a socket) and nothing has arrived.
+    private mutating func read(from descriptor: FileDescriptor, isSocket: Bool, waiting: Bool)
+        -> Result<Bool, Errno>? {
+        let offset = end
+        var arrived = descriptors
+        descriptors = []
         let result = bytes.withUnsafeMutableBytes { raw -> Result<Int, Errno> in
-            guard !waiting else { return _read(descriptor, raw.baseAddress! + end, raw.count - end) }
-            return _receiveNow(descriptor, raw.baseAddress! + end, raw.count - end)
+            guard isSocket else { return _read(descriptor, raw.baseAddress! + offset, raw.count - offset) }
+            return _receiveDescriptors(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[offset...]),
+                                       into: &arrived, waiting: waiting)
         }
+        descriptors = arrived
         switch result {
         case .success(0): return .success(false)
         case .success(let count):
