@@ -17,7 +17,7 @@ import SystemPackage
 /// ```
 ///
 /// A message is a frame: a 4-byte little-endian length, then the bytes. ``send(_:)`` frames a value in the compact
-/// binary encoding (``BinaryEncoder``); ``sendBytes(_:)`` frames raw bytes. When the other end is closed, or the
+/// binary encoding (``BinaryEncoder``); ``sendBytes(_:offset:size:)`` frames raw bytes. When the other end is closed, or the
 /// process that held it died, ``recv(_:)`` throws ``MultiprocessingError/Code/endOfFile`` instead of blocking, and
 /// ``send(_:)`` throws with `EPIPE`.
 ///
@@ -411,6 +411,11 @@ public final class Connection: Codable, Sendable {
         nonisolated(unsafe) var result: T?
         try receiving.withLock { (buffer: inout ReceiveBuffer) throws(MultiprocessingError) -> Void in
             while true {
+                // A peer that is not trusted yet (a limit is set) sends no descriptors: its 0xFFFFFFFF is a length.
+                if limit < Connection.maximumMessageSize, buffer.announcedBytes > 0 || buffer.startsWithMarker {
+                    throw MultiprocessingError(.messageTooLarge, "a message of \(UInt32.max) bytes is larger than "
+                        + "the \(limit) allowed here")
+                }
                 if let frame = buffer.nextFrame() {
                     defer { buffer.consume(frame) }
                     let descriptors = try buffer.takeDescriptors(
@@ -424,6 +429,10 @@ public final class Connection: Codable, Sendable {
                 if let length = buffer.pendingLength, length > limit {
                     throw MultiprocessingError(
                         .messageTooLarge, "a message of \(length) bytes is larger than the \(limit) allowed here")
+                }
+                if buffer.announcedBytes > ReceiveBuffer.maximumAnnouncedBytes {
+                    throw MultiprocessingError(
+                        .messageTooLarge, "more descriptors were announced than one message may carry")
                 }
                 let filled = endpoint.receiveRing.map {
                     buffer.fill(from: $0, socket: endpoint.socket, deadline: deadline)
@@ -663,6 +672,20 @@ struct ReceiveBuffer: Sendable {
     /// The length the next frame's header claims, once its four bytes are here.
     var pendingLength: Int? {
         messageStart.map { word(at: $0) }
+    }
+
+    /// The most bytes of announcements before one message: 8,192 batches, half a million descriptors. A peer that
+    /// sends announcements without end cannot make the buffer grow without end.
+    static let maximumAnnouncedBytes = 8 * 8192
+
+    /// Whether the first four bytes are the length that announces descriptors.
+    var startsWithMarker: Bool { end - start >= 4 && word(at: start) == Self.descriptorMarker }
+
+    /// The bytes of the complete announcements at the front of the buffer.
+    var announcedBytes: Int {
+        var position = start
+        while end - position >= 8 && word(at: position) == Self.descriptorMarker { position += 8 }
+        return position - start
     }
 
     /// The number of descriptors announced before `frame`.
