@@ -191,7 +191,9 @@ public final class Connection: Codable, Sendable {
             state.frame.removeAll(keepingCapacity: state.frame.capacity <= 1 << 16)
             state.frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
             let transfer = state.context.transfer!
+            // Emptied afterwards too, so that a failed send keeps no value it would have moved.
             transfer.reset()
+            defer { transfer.reset() }
             try fill(&state.frame, state.context)
             let length = state.frame.count - 4
             guard length <= Self.maximumMessageSize else {

@@ -1,8 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LessonTestSupport
 import Multiprocessing
 import MultiprocessingTestFunctions
+import SystemPackage
 import Testing
 
 /// Resources put in a ``Queue``: their descriptors wait in the queue's own socket until an item is taken.
@@ -86,6 +88,22 @@ extension MultiprocessingSuite {
                 let error = #expect(throws: MultiprocessingError.self) { _ = try received.connection.recv(String.self) }
                 #expect(error?.code == .endOfFile)
             }
+        }
+
+        /// Nothing in the design names a process: inside a PID namespace of its own, the worker executable's first
+        /// process gets resources from a queue and a pipe whose senders have exited.
+        @Test(arguments: runnerMethods)
+        func resourcesFromExitedSendersInsideAPIDNamespace(method: StartMethod) throws {
+            var configuration = SpawnConfiguration(
+                executable: BuiltExecutables.productsFolder.appending("multiprocessing-test-worker"),
+                arguments: ["resources-from-exited-senders", method.rawValue])
+            configuration.standardOutput = .pipe
+            let container = try ProcessContainer.spawn(configuration, containment: .pidNamespace)
+            #expect(container.containment == .pidNamespace)
+            let output = try readAll(try #require(container.root.takeStandardOutput()))
+            #expect(try container.root.wait(timeout: .seconds(30)) == .exited(0))
+            #expect(output == "99 5 from the sender\n99 5 from the sender\n")
+            _ = try container.terminateAll(grace: .seconds(1))
         }
 
         @Test
