@@ -94,9 +94,23 @@ public enum ResourceTestFunctions {
         }
     }
 
+    /// Puts the shared value in the queue `count` times: `Pair(queue, Pair(value, count))`.
+    public static let putValue = ProcessFunction("resources.putValue") {
+        (arguments: Pair<Queue<SharedValue<Int64>>, Pair<SharedValue<Int64>, Int>>) in
+        for _ in 0..<arguments.second.second { try arguments.first.put(arguments.second.first) }
+    }
+
+    /// Gets `count` shared values from the queue and adds 1 to each, holding its lock: `Pair(queue, count)`.
+    public static let incrementFromQueue = ProcessFunction("resources.incrementFromQueue") {
+        (arguments: Pair<Queue<SharedValue<Int64>>, Int>) in
+        for _ in 0..<arguments.second {
+            try arguments.first.get(timeout: .seconds(30)).withLock { $0 += 1 }
+        }
+    }
+
     public static let all: [RegisteredFunction] = [
         useFromQueue.registration, useFromConnection.registration, sendFreshThroughQueue.registration,
         sendFreshThroughConnection.registration, keepLog.registration, appendLocked.registration,
-        increment.registration,
+        increment.registration, putValue.registration, incrementFromQueue.registration,
     ]
 }

@@ -72,6 +72,31 @@ extension MultiprocessingSuite {
         }
 
         @Test(arguments: runnerMethods)
+        func manyProducersAndConsumersShareOneQueueOfResources(method: StartMethod) throws {
+            defer { finishMethod(method) }
+            let context = workerContext(method)
+            // A small ring and many items: producers wait for room, and parked descriptors pile up.
+            let queue = try Queue<SharedValue<Int64>>(maxsize: 16)
+            let values = try (0..<3).map { _ in try SharedValue<Int64>(0) }
+            let perProducer = 60
+            let producers = values.map { value in
+                Process(target: ResourceTestFunctions.putValue, arguments: Pair(queue, Pair(value, perProducer)),
+                        context: context)
+            }
+            let consumers = (0..<3).map { _ in
+                Process(target: ResourceTestFunctions.incrementFromQueue, arguments: Pair(queue, perProducer),
+                        context: context)
+            }
+            for process in consumers + producers { try process.start() }
+            for process in producers + consumers {
+                #expect(try process.join(timeout: .seconds(60)))
+                #expect(process.exitCode == 0)
+            }
+            #expect(values.map(\.value) == [Int64(perProducer), Int64(perProducer), Int64(perProducer)])
+            #expect(queue.isEmpty)
+        }
+
+        @Test(arguments: runnerMethods)
         func resourcesOutliveTheProcessThatPutThem(method: StartMethod) throws {
             defer { finishMethod(method) }
             let context = workerContext(method)
