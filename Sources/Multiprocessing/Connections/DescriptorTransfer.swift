@@ -28,18 +28,38 @@ final class DescriptorTransfer: @unchecked Sendable {
     private(set) var afterStart: [() -> Void] = []
     /// Which received descriptors a decoder has taken.
     private var taken: [Bool]
+    /// Whether this is ``probe``.
+    private let refuses: Bool
 
     /// A transfer to encode into, or one that hands out `descriptors` a child was passed with its start.
     init(descriptors: [FileDescriptor] = []) {
         self.descriptors = descriptors
         taken = Array(repeating: false, count: descriptors.count)
+        refuses = false
     }
+
+    private init(refusing: Void) {
+        descriptors = []
+        taken = []
+        refuses = true
+    }
+
+    /// A transfer that records nothing and throws ``Needed`` at the first descriptor, shared by every thread: a
+    /// queue's `put` encodes with it first, so that an item without resources (nearly every item) costs no
+    /// transfer of its own, and encodes again with one when it throws.
+    static let probe = DescriptorTransfer(refusing: ())
+
+    /// What ``probe`` throws: the value holds descriptors.
+    struct Needed: Error {}
 
     /// Whether no descriptor was recorded (or received).
     var isEmpty: Bool { descriptors.isEmpty }
 
     /// Records `descriptor` to pass; returns its index.
-    func add(_ descriptor: FileDescriptor) -> Int {
+    ///
+    /// - Throws: ``Needed`` for ``probe``.
+    func add(_ descriptor: FileDescriptor) throws -> Int {
+        if refuses { throw Needed() }
         descriptors.append(descriptor)
         taken.append(false)
         return descriptors.count - 1

@@ -52,15 +52,24 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
             throw MultiprocessingError(.closed, "cannot put: the queue is closed")
         }
         let bytes: [UInt8]
-        let transfer = DescriptorTransfer()
+        var transfer: DescriptorTransfer? = nil
         do {
-            bytes = try BinaryEncoder(transfer: transfer).encode(item)
+            // Without a transfer of its own first: most items hold no resources.
+            var encoder = BinaryEncoder()
+            encoder.context = .probing
+            do {
+                bytes = try encoder.encode(item)
+            } catch is DescriptorTransfer.Needed {
+                let needed = DescriptorTransfer()
+                transfer = needed
+                bytes = try BinaryEncoder(transfer: needed).encode(item)
+            }
         } catch {
             throw MultiprocessingError(.codingFailed, "cannot encode \(Element.self): \(error)")
         }
         let failure: MultiprocessingError? = bytes.withUnsafeBytes { buffer in
             do throws(MultiprocessingError) {
-                try ring.put(buffer, descriptors: transfer.descriptors, block: block, timeout: timeout,
+                try ring.put(buffer, descriptors: transfer?.descriptors ?? [], block: block, timeout: timeout,
                              countsTask: countsTask)
                 return nil
             } catch {
@@ -68,7 +77,7 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
             }
         }
         if let failure { throw failure }
-        transfer.started()
+        transfer?.started()
     }
 
     /// Removes and returns the first item; when the queue is empty, waits for one (`block`, up to `timeout`,

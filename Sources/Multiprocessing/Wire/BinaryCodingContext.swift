@@ -26,4 +26,7 @@ final class BinaryCodingContext: @unchecked Sendable {
     /// No user info, and a message that came without descriptors: a value that needs one fails to decode with a
     /// message that says so. Shared: nothing is recorded in an empty transfer.
     static let nothingReceived = BinaryCodingContext(transfer: DescriptorTransfer())
+
+    /// No user info, and ``DescriptorTransfer/probe``: an encoding that throws at the first descriptor.
+    static let probing = BinaryCodingContext(transfer: .probe)
 }
