@@ -89,8 +89,8 @@ final class DescriptorTransfer: @unchecked Sendable {
     /// - Throws: ``MultiprocessingError/Code/codingFailed`` for an index that was not passed or was taken already.
     func descriptor(at index: Int) throws -> FileDescriptor {
         guard descriptors.indices.contains(index) else {
-            throw MultiprocessingError(.codingFailed, "no descriptor \(index) came with this value (\(descriptors.count) "
-                + "did)")
+            throw MultiprocessingError(
+                .codingFailed, "no descriptor \(index) came with this value (\(descriptors.count) did)")
         }
         guard !taken[index] else {
             throw MultiprocessingError(.codingFailed, "descriptor \(index) was already taken by another value")

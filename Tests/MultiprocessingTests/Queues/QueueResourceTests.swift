@@ -151,7 +151,9 @@ extension MultiprocessingSuite {
                 #expect(put > 10)
                 _ = try queue.get()
                 try queue.put(lock, timeout: .seconds(5))
-                let error = #expect(throws: MultiprocessingError.self) { try queue.put(lock, timeout: .milliseconds(30)) }
+                let error = #expect(throws: MultiprocessingError.self) {
+                    try queue.put(lock, timeout: .milliseconds(30))
+                }
                 #expect(error?.code == .full)
                 for _ in 0..<put { _ = try queue.get(block: false) }
                 #expect(queue.isEmpty)
