@@ -375,10 +375,14 @@ public final class Connection: Codable, Sendable {
         nonisolated(unsafe) var result: T?
         try receiving.withLock { (buffer: inout ReceiveBuffer) throws(MultiprocessingError) -> Void in
             while true {
-                // A peer that is not trusted yet (a limit is set) sends no descriptors: its 0xFFFFFFFF is a length.
-                if limit < Connection.maximumMessageSize, buffer.announcedBytes > 0 || buffer.startsWithMarker {
-                    throw MultiprocessingError(.messageTooLarge, "a message of \(UInt32.max) bytes is larger than "
-                        + "the \(limit) allowed here")
+                // A peer that is not trusted yet (a limit is set) sends no descriptors: its 0xFFFFFFFF is a length,
+                // and what it attached is closed at once.
+                if limit < Connection.maximumMessageSize {
+                    buffer.closeDescriptors()
+                    if buffer.announcedBytes > 0 || buffer.startsWithMarker {
+                        throw MultiprocessingError(.messageTooLarge, "a message of \(UInt32.max) bytes is larger "
+                            + "than the \(limit) allowed here")
+                    }
                 }
                 if let frame = buffer.nextFrame() {
                     defer { buffer.consume(frame) }
