@@ -108,9 +108,12 @@ public enum ResourceTestFunctions {
         }
     }
 
+    /// Returns a new lock: a result cannot hold resources.
+    public static let makeLock = ProcessFunction("resources.makeLock") { (_: Int) -> Lock in try Lock() }
+
     public static let all: [RegisteredFunction] = [
         useFromQueue.registration, useFromConnection.registration, sendFreshThroughQueue.registration,
         sendFreshThroughConnection.registration, keepLog.registration, appendLocked.registration,
-        increment.registration, putValue.registration, incrementFromQueue.registration,
+        increment.registration, putValue.registration, incrementFromQueue.registration, makeLock.registration,
     ]
 }

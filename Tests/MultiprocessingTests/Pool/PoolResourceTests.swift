@@ -53,6 +53,20 @@ extension MultiprocessingSuite {
         }
 
         @Test
+        func aResultThatHoldsAResourceIsAClearErrorNotAHang() throws {
+            let context = workerContext(.spawn)
+            try withPool(processes: 1, context: context) { (pool: Pool) throws in
+                let error = poolError { _ = try pool.apply(F.makeLock, 0) }
+                #expect(error?.code == .taskFailed)
+                #expect(error?.remoteDescription?.contains("holds descriptors") == true)
+                // The worker goes on.
+                #expect(try pool.apply(F.increment, try SharedValue<Int64>(1)) == 2)
+            }
+            let error = #expect(throws: MultiprocessingError.self) { _ = try F.makeLock.run(0, context: context) }
+            #expect(error?.code == .childFailed)
+        }
+
+        @Test
         func parallelCallsCarryResourcesToo() throws {
             let value = try SharedValue<Int64>(0)
             let results = try Parallel(jobs: 2, context: workerContext(.spawn))(
