@@ -48,6 +48,8 @@ enum FuzzWireDecoder {
             written(10, ChildReply.returned([1, 2, 3])),
             written(10, ChildReply.failed(code: "childFailed", description: "TypeError: boom")),
             encoded(11, [Pair<Double, Float?>(1.5, nil), Pair<Double, Float?>(-.infinity, .nan)]),
+            // A connection's byte stream: a message announced to carry 2 descriptors, then one without.
+            [12, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3, 1, 0, 0, 0, 9],
         ]
     }
 
@@ -55,7 +57,7 @@ enum FuzzWireDecoder {
         Fuzzer.run(seeds: seeds) { input in
             guard let selector = input.first else { return }
             let bytes = Array(input.dropFirst())
-            switch selector % 12 {
+            switch selector % 13 {
             case 0: roundTrip(Int.self, bytes)
             case 1: roundTrip([String].self, bytes)
             case 2: roundTrip([Int?].self, bytes)
@@ -67,7 +69,8 @@ enum FuzzWireDecoder {
             case 8: message([ManagedValue].self, bytes)
             case 9: message(StartRequest.self, bytes)
             case 10: message(ChildReply.self, bytes)
-            default: sameBytes([Pair<Double, Float?>].self, bytes)
+            case 11: sameBytes([Pair<Double, Float?>].self, bytes)
+            default: frames(bytes)
             }
         }
     }
@@ -92,6 +95,22 @@ enum FuzzWireDecoder {
         Fuzzer.require(again != nil, "a re-encoded \(T.self) does not decode")
         Fuzzer.require(again.flatMap { try? BinaryEncoder().encode($0) } == encoded,
                        "a re-encoded \(T.self) reads differently")
+    }
+
+    /// Cuts a connection's byte stream into frames, past the announcements of descriptors: every frame lies within
+    /// the bytes, after its length, and announces no negative count.
+    static func frames(_ bytes: [UInt8]) {
+        var buffer = ReceiveBuffer(readsMemory: false)
+        buffer.bytes = bytes
+        buffer.end = bytes.count
+        _ = buffer.announcedBytes
+        _ = buffer.pendingLength
+        while let frame = buffer.nextFrame() {
+            Fuzzer.require(frame.lowerBound >= buffer.start + 4 && frame.upperBound <= buffer.end,
+                           "a frame outside the bytes received")
+            Fuzzer.require(buffer.descriptorCount(before: frame) >= 0, "a negative count of descriptors")
+            buffer.consume(frame)
+        }
     }
 
     /// Reads one of the package's own messages; what reads must write and read back to the same bytes.

@@ -92,6 +92,8 @@ int lx_line_buffer_standard_output(void) { return setvbuf(stdout, NULL, _IOLBF, 
 
 int lx_socketpair_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
 
+int lx_socketpair_datagram_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, fds); }
+
 long lx_send_nosignal(int fd, const void *buffer, unsigned long length) {
     return (long)send(fd, buffer, length, MSG_NOSIGNAL);
 }
@@ -100,9 +102,7 @@ long lx_receive_nowait(int fd, void *buffer, unsigned long length) {
     return (long)recv(fd, buffer, length, MSG_DONTWAIT);
 }
 
-#define LX_MAX_DESCRIPTORS 64
-
-long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count) {
+long lx_send_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count, int nowait) {
     if (count < 0 || count > LX_MAX_DESCRIPTORS) { errno = EINVAL; return -1; }
     struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
     union { char bytes[CMSG_SPACE(sizeof(int) * LX_MAX_DESCRIPTORS)]; struct cmsghdr align; } control;
@@ -120,10 +120,15 @@ long lx_send_with_descriptors(int socket, const void *buffer, unsigned long leng
         header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
         memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)count);
     }
-    return (long)sendmsg(socket, &message, MSG_NOSIGNAL);
+    return (long)sendmsg(socket, &message, MSG_NOSIGNAL | (nowait ? MSG_DONTWAIT : 0));
 }
 
-long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count) {
+long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count) {
+    return lx_send_descriptors(socket, buffer, length, fds, count, 0);
+}
+
+long lx_receive_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count,
+                            int nowait) {
     *count = 0;
     if (capacity < 0 || capacity > LX_MAX_DESCRIPTORS) { errno = EINVAL; return -1; }
     struct iovec iov = { .iov_base = buffer, .iov_len = length };
@@ -134,7 +139,7 @@ long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length,
     message.msg_iovlen = 1;
     message.msg_control = control.bytes;
     message.msg_controllen = sizeof control.bytes;
-    long received = (long)recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    long received = (long)recvmsg(socket, &message, MSG_CMSG_CLOEXEC | (nowait ? MSG_DONTWAIT : 0));
     if (received < 0) return received;
     for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
         if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
@@ -146,6 +151,10 @@ long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length,
         }
     }
     return received;
+}
+
+long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count) {
+    return lx_receive_descriptors(socket, buffer, length, fds, capacity, count, 0);
 }
 
 int lx_affinity_cpu_count(void) {

@@ -154,6 +154,7 @@ public enum TestFunctions {
         holdWithoutReading.registration, lineage.registration, currentMembers.registration,
     ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all + ConformanceFunctions.all
         + SharedMemoryTestFunctions.all
+        + ResourceTestFunctions.all
 }
 
 public struct PingPong: Codable, Sendable {

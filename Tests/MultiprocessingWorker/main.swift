@@ -40,5 +40,34 @@ if arguments.count == 4, arguments[1] == "hold-shared-memory", let size = Int(ar
     }
 }
 
+// `multiprocessing-test-worker resources-from-exited-senders METHOD`: two children send fresh resources, one in a
+// queue and one on a pipe, and exit; this process then takes them and prints what they hold. A test runs it as the
+// first process of a PID namespace of its own.
+if arguments.count == 3, arguments[1] == "resources-from-exited-senders",
+   let method = StartMethod(rawValue: arguments[2]) {
+    do {
+        let context = getContext(method)
+        let queue = try Queue<Resources>()
+        let (here, there) = try Pipe()
+        let senders = [
+            Process(target: ResourceTestFunctions.sendFreshThroughQueue, arguments: queue, context: context),
+            Process(target: ResourceTestFunctions.sendFreshThroughConnection, arguments: there, context: context),
+        ]
+        for sender in senders { try sender.start() }
+        for sender in senders {
+            guard try sender.join(timeout: .seconds(20)), sender.exitCode == 0 else { exit(2) }
+        }
+        for resources in [try queue.get(timeout: .seconds(10)), try here.recv(Resources.self)] {
+            print(resources.array[0], try resources.queue.get(timeout: .seconds(5)),
+                  try resources.connection.recv(String.self))
+        }
+        if method == .forkserver { shutdownForkServer() }
+    } catch {
+        StandardStreams.writeError("resources-from-exited-senders failed: \(error)\n")
+        exit(1)
+    }
+    exit(0)
+}
+
 // Reached only when started by hand: there is nothing to do.
 print("multiprocessing-test-worker: run by the Multiprocessing tests as a child process")

@@ -115,6 +115,10 @@ int lx_line_buffer_standard_output(void);
 // ── Multiprocessing ────────────────────────────────────────────────────────────────────────────────────────────
 /// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC).
 int lx_socketpair_cloexec(int fds[2]);
+/// socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC): where a queue parks the descriptors its items carry.
+int lx_socketpair_datagram_cloexec(int fds[2]);
+/// The most descriptors one lx_send_descriptors or lx_receive_descriptors carries.
+#define LX_MAX_DESCRIPTORS 64
 /// send(2) with MSG_NOSIGNAL: a closed peer gives EPIPE, never SIGPIPE.
 long lx_send_nosignal(int fd, const void *buffer, unsigned long length);
 /// recv(2) with MSG_DONTWAIT: -1 and EAGAIN when nothing is there yet.
@@ -124,6 +128,11 @@ long lx_send_with_descriptors(int socket, const void *buffer, unsigned long leng
 /// recvmsg(2) of up to `length` bytes, receiving up to `capacity` descriptors (close-on-exec) into `fds`;
 /// `*count` is set to how many arrived.
 long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count);
+/// lx_send_with_descriptors, with MSG_DONTWAIT when `nowait` (-1 and EAGAIN when the socket is full).
+long lx_send_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count, int nowait);
+/// lx_receive_with_descriptors, with MSG_DONTWAIT when `nowait` (-1 and EAGAIN when nothing is there).
+long lx_receive_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count,
+                            int nowait);
 /// The number of CPUs in this process's affinity mask (sched_getaffinity), or -1.
 int lx_affinity_cpu_count(void);
 /// Pins this process (its calling thread and threads it starts later) to one CPU (sched_setaffinity).

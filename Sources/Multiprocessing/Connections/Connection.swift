@@ -16,9 +16,9 @@ import SystemPackage
 /// ```
 ///
 /// A message is a frame: a 4-byte little-endian length, then the bytes. ``send(_:)`` frames a value in the compact
-/// binary encoding (``BinaryEncoder``); ``sendBytes(_:)`` frames raw bytes. When the other end is closed, or the
-/// process that held it died, ``recv(_:)`` throws ``MultiprocessingError/Code/endOfFile`` instead of blocking, and
-/// ``send(_:)`` throws with `EPIPE`.
+/// binary encoding (``BinaryEncoder``); ``sendBytes(_:offset:size:)`` frames raw bytes. When the other end is
+/// closed, or the process that held it died, ``recv(_:)`` throws ``MultiprocessingError/Code/endOfFile`` instead of
+/// blocking, and ``send(_:)`` throws with `EPIPE`.
 ///
 /// **Passing a connection to a child moves it.** A `Connection` given to a ``Process`` as (part of) its arguments is
 /// closed in this process once the child has started, so that a child's death is end of file here. Make another
@@ -34,6 +34,13 @@ import SystemPackage
 /// CPU now and then, so that no CPU has to be woken for the answer. A connection whose messages come seldom stops
 /// polling and only sleeps.
 ///
+/// **Resources travel in messages.** A message may hold a ``Lock``, a ``SharedValue``, a ``Queue``, another
+/// `Connection` (which moves, as to a child) or any value that holds descriptors: their descriptors travel beside
+/// the frame, with `SCM_RIGHTS` on the pipe's socket, sent before the frame; a 4-byte length of `0xFFFFFFFF` in the
+/// byte stream announces them (`0xFFFFFFFF`, then their count) just before the message they belong to. The kernel
+/// holds them in the socket until the receiver reads, so a sender may exit at once. ``sendHandle(_:)`` and
+/// ``recvHandle()`` pass a bare descriptor, as Python's `send_handle` and `recv_handle`.
+///
 /// All members are safe to call from any thread; sends are serialised with each other, and so are receives.
 public final class Connection: Codable, Sendable {
     /// The socket and, for a pipe's end, its rings; `nil` once closed.
@@ -46,8 +53,9 @@ public final class Connection: Codable, Sendable {
     /// Whether this end can send.
     public let writable: Bool
 
-    /// The largest message, in bytes: the frame's length field has 32 bits.
-    public static let maximumMessageSize = Int(UInt32.max)
+    /// The largest message, in bytes: the frame's length field has 32 bits, and its largest value announces
+    /// descriptors.
+    public static let maximumMessageSize = Int(UInt32.max) - 1
 
     /// Wraps an open descriptor this connection then owns.
     package convenience init(descriptor: FileDescriptor, readable: Bool, writable: Bool, isSocket: Bool) {
@@ -98,32 +106,55 @@ public final class Connection: Codable, Sendable {
     /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/codingFailed`` if `value` cannot be
     ///   encoded, ``MultiprocessingError/Code/closed`` after ``close()``, and
     ///   ``MultiprocessingError/Code/endOfFile`` (`EPIPE`) when the other end is gone.
+    ///
+    /// `value` may hold resources (a ``Lock``, a ``SharedValue``, a ``Queue``, a `Connection`, …): the receiver gets
+    /// them usable. A `Connection` in `value` moves: it is closed here once the message is sent.
     public func send<T: Encodable>(_ value: T) throws(MultiprocessingError) {
-        try sendFrame { frame throws(MultiprocessingError) in
+        try sendFrame { frame, context throws(MultiprocessingError) in
             do {
-                try BinaryEncoder().encode(value, appendingTo: &frame)
+                var encoder = BinaryEncoder()
+                encoder.context = context
+                try encoder.encode(value, appendingTo: &frame)
             } catch {
                 throw MultiprocessingError(.codingFailed, "cannot encode \(T.self): \(error)")
             }
         }
     }
 
-    /// Sends `bytes` as one message, as they are.
+    /// Sends `size` bytes of `bytes` from `offset` on (by default all of them) as one message, as they are: Python's
+    /// `send_bytes(buffer, offset, size)`.
     ///
-    /// - Throws: As ``send(_:)``.
-    public func sendBytes(_ bytes: [UInt8]) throws(MultiprocessingError) {
-        try sendFrame { frame in frame.append(contentsOf: bytes) }
+    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `offset` or `size`, or a range that
+    ///   does not lie within `bytes` (Python's `ValueError`); otherwise as ``send(_:)``.
+    public func sendBytes(_ bytes: [UInt8], offset: Int = 0, size: Int? = nil) throws(MultiprocessingError) {
+        guard offset >= 0 else { throw MultiprocessingError(.invalidArgument, "offset is negative: \(offset)") }
+        guard offset <= bytes.count else {
+            throw MultiprocessingError(.invalidArgument, "offset \(offset) is past the \(bytes.count) bytes")
+        }
+        let size = size ?? bytes.count - offset
+        guard size >= 0 else { throw MultiprocessingError(.invalidArgument, "size is negative: \(size)") }
+        guard size <= bytes.count - offset else {
+            throw MultiprocessingError(.invalidArgument, "offset \(offset) + size \(size) is past the \(bytes.count) "
+                + "bytes")
+        }
+        try sendFrame { frame, _ in frame.append(contentsOf: bytes[offset..<(offset + size)]) }
     }
 
-    /// Sends a frame whose payload `fill` appends after the four bytes of room for the length.
-    func sendFrame(_ fill: (inout [UInt8]) throws(MultiprocessingError) -> Void) throws(MultiprocessingError) {
+    /// Sends a frame whose payload `fill` appends after the four bytes of room for the length, encoding with the
+    /// context it is given; the descriptors recorded in that context's transfer go first.
+    func sendFrame(_ fill: (inout [UInt8], BinaryCodingContext) throws(MultiprocessingError) -> Void)
+        throws(MultiprocessingError) {
         guard writable else { throw MultiprocessingError(.invalidState, "this end of the pipe is read-only") }
         let endpoint = try openEndpoint("send")
         let result = try sending.withLock {
             (state: inout SendState) throws(MultiprocessingError) -> Result<Void, Errno> in
             state.frame.removeAll(keepingCapacity: state.frame.capacity <= 1 << 16)
             state.frame.append(contentsOf: [0, 0, 0, 0] as [UInt8])
-            try fill(&state.frame)
+            let transfer = state.context.transfer!
+            // Emptied afterwards too, so that a failed send keeps no value it would have moved.
+            transfer.reset()
+            defer { transfer.reset() }
+            try fill(&state.frame, state.context)
             let length = state.frame.count - 4
             guard length <= Self.maximumMessageSize else {
                 throw MultiprocessingError(.messageTooLarge, "a message of \(length) bytes is too large")
@@ -131,12 +162,25 @@ public final class Connection: Codable, Sendable {
             for index in 0..<4 {
                 state.frame[index] = UInt8(truncatingIfNeeded: UInt32(length) >> (8 * UInt32(index)))
             }
-            guard let ring = endpoint.sendRing else {
-                return _writeAll(endpoint.socket, state.frame, isSocket: isSocket)
+            if !transfer.isEmpty {
+                guard isSocket else {
+                    throw MultiprocessingError(.invalidState, "this connection is not a socket: it cannot carry "
+                        + "descriptors")
+                }
+                if case .failure(let error) = sendDescriptors(transfer.descriptors, endpoint, &state) {
+                    return .failure(error)
+                }
             }
-            return state.frame.withUnsafeBytes { frame in
-                ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
+            let sent: Result<Void, Errno>
+            if let ring = endpoint.sendRing {
+                sent = state.frame.withUnsafeBytes { frame in
+                    ring.send(frame, doorbell: endpoint.socket, lastSeenTail: &state.lastSeenTail)
+                }
+            } else {
+                sent = _writeAll(endpoint.socket, state.frame, isSocket: isSocket)
             }
+            if case .success = sent { transfer.started() }
+            return sent
         }
         switch result {
         case .success:
@@ -148,6 +192,40 @@ public final class Connection: Codable, Sendable {
         }
     }
 
+    /// Sends `descriptors` ahead of a message: in batches, each announced in the byte stream by `0xFFFFFFFF` and
+    /// its count. On a socket alone a batch is attached to its announcement; with rings, it goes on the socket (with
+    /// one byte, which the receiver takes for a doorbell) before its announcement goes into the ring, so that a
+    /// receiver that reads the announcement finds the descriptors in the socket.
+    private func sendDescriptors(_ descriptors: [FileDescriptor], _ endpoint: Endpoint, _ state: inout SendState)
+        -> Result<Void, Errno> {
+        var start = 0
+        while start < descriptors.count {
+            let batch = Array(descriptors[start..<min(start + maximumDescriptorsPerMessage, descriptors.count)])
+            start += batch.count
+            let count = UInt32(batch.count)
+            let header: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF]
+                + (0..<4).map { UInt8(truncatingIfNeeded: count >> (8 * $0)) }
+            if let ring = endpoint.sendRing {
+                let doorbell: [UInt8] = [1]
+                let sent = doorbell.withUnsafeBytes { _sendDescriptors(endpoint.socket, $0, batch, waiting: true) }
+                if case .failure(let error) = sent { return .failure(error) }
+                let written = header.withUnsafeBytes { ring.send($0, doorbell: endpoint.socket,
+                                                                 lastSeenTail: &state.lastSeenTail) }
+                if case .failure(let error) = written { return .failure(error) }
+            } else {
+                let sent = header.withUnsafeBytes { _sendDescriptors(endpoint.socket, $0, batch, waiting: true) }
+                switch sent {
+                case .failure(let error): return .failure(error)
+                case .success(let count) where count < header.count:
+                    let rest = _writeAll(endpoint.socket, Array(header[count...]), isSocket: true)
+                    if case .failure(let error) = rest { return .failure(error) }
+                case .success: break
+                }
+            }
+        }
+        return .success(())
+    }
+
     // MARK: Receiving
 
     /// Receives the next message and decodes it as a `T`; blocks until one arrives.
@@ -155,10 +233,22 @@ public final class Connection: Codable, Sendable {
     /// - Throws: ``MultiprocessingError`` with ``MultiprocessingError/Code/endOfFile`` when the other end is
     ///   closed (or its process died) and no message is left, ``MultiprocessingError/Code/codingFailed`` if the
     ///   message is not a `T`, ``MultiprocessingError/Code/closed`` after ``close()``.
+    ///
+    /// Resources in the message (sent with ``send(_:)``) arrive usable; descriptors that no part of `T` takes are
+    /// closed.
     public func recv<T: Decodable>(_ type: T.Type = T.self) throws(MultiprocessingError) -> T {
-        try withNextMessage { (bytes) throws(MultiprocessingError) -> T in
+        try withNextMessage { (bytes, descriptors) throws(MultiprocessingError) -> T in
+            var decoder = BinaryDecoder()
+            var transfer: DescriptorTransfer? = nil
+            if descriptors.isEmpty {
+                decoder.context = .nothingReceived
+            } else {
+                transfer = DescriptorTransfer(descriptors: descriptors)
+                decoder.context = BinaryCodingContext(transfer: transfer)
+            }
+            defer { transfer?.closeUntaken() }
             do {
-                return try BinaryDecoder().decode(type, from: bytes)
+                return try decoder.decode(type, from: bytes)
             } catch {
                 throw MultiprocessingError(.codingFailed, "cannot decode \(T.self): \(error)")
             }
@@ -168,6 +258,7 @@ public final class Connection: Codable, Sendable {
     /// Receives the next message as bytes; blocks until one arrives.
     ///
     /// - Throws: As ``recv(_:)``.
+    /// Descriptors that came with the message are closed.
     public func recvBytes() throws(MultiprocessingError) -> [UInt8] {
         try withNextMessage { bytes in Array(bytes) }
     }
@@ -265,22 +356,50 @@ public final class Connection: Codable, Sendable {
     func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil, limit: Int = Connection.maximumMessageSize,
                             _ body: (UnsafeBufferPointer<UInt8>) throws(MultiprocessingError) -> T)
         throws(MultiprocessingError) -> T {
+        try withNextMessage(deadline: deadline, limit: limit) {
+            (bytes, descriptors) throws(MultiprocessingError) -> T in
+            for descriptor in descriptors { _close(descriptor) }
+            return try body(bytes)
+        }
+    }
+
+    /// As ``withNextMessage(deadline:limit:_:)``, passing `body` the descriptors that came with the message as
+    /// well; `body` owns them.
+    func withNextMessage<T>(deadline: ContinuousClock.Instant? = nil, limit: Int = Connection.maximumMessageSize,
+                            _ body: (UnsafeBufferPointer<UInt8>, [FileDescriptor]) throws(MultiprocessingError) -> T)
+        throws(MultiprocessingError) -> T {
         guard readable else { throw MultiprocessingError(.invalidState, "this end of the pipe is write-only") }
         let endpoint = try openEndpoint("receive")
         // The result is not Sendable, and `withLock` returns `sending`: hand it out through a local instead.
         nonisolated(unsafe) var result: T?
         try receiving.withLock { (buffer: inout ReceiveBuffer) throws(MultiprocessingError) -> Void in
             while true {
+                // A peer that is not trusted yet (a limit is set) sends no descriptors: its 0xFFFFFFFF is a length,
+                // and what it attached is closed at once.
+                if limit < Connection.maximumMessageSize {
+                    buffer.closeDescriptors()
+                    if buffer.announcedBytes > 0 || buffer.startsWithMarker {
+                        throw MultiprocessingError(.messageTooLarge, "a message of \(UInt32.max) bytes is larger "
+                            + "than the \(limit) allowed here")
+                    }
+                }
                 if let frame = buffer.nextFrame() {
                     defer { buffer.consume(frame) }
+                    let descriptors = try buffer.takeDescriptors(
+                        buffer.descriptorCount(before: frame),
+                        socket: endpoint.receiveRing == nil ? nil : endpoint.socket)
                     try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(MultiprocessingError) -> Void in
-                        result = try body(UnsafeBufferPointer(rebasing: bytes[frame]))
+                        result = try body(UnsafeBufferPointer(rebasing: bytes[frame]), descriptors)
                     }
                     return
                 }
                 if let length = buffer.pendingLength, length > limit {
                     throw MultiprocessingError(
                         .messageTooLarge, "a message of \(length) bytes is larger than the \(limit) allowed here")
+                }
+                if buffer.announcedBytes > ReceiveBuffer.maximumAnnouncedBytes {
+                    throw MultiprocessingError(
+                        .messageTooLarge, "more descriptors were announced than one message may carry")
                 }
                 let filled = endpoint.receiveRing.map {
                     buffer.fill(from: $0, socket: endpoint.socket, deadline: deadline)
@@ -336,14 +455,16 @@ public final class Connection: Codable, Sendable {
 
     deinit {
         close()
+        receiving.withLock { $0.closeDescriptors() }
     }
 
     // MARK: Codable
 
-    /// Passes this connection to a child: only as (part of) a ``Process``'s arguments. The connection moves: it is
-    /// closed here once the child has started.
+    /// Passes this connection to another process: in a ``Process``'s arguments, another connection's message, a
+    /// ``Queue``'s item or a ``Pool``'s task or initializer. The connection moves: it is closed here once the child
+    /// has started, or the message or item is sent (a pool keeps a duplicate until the task is done).
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments, or when closed.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other encoding, or when closed.
     public func encode(to encoder: any Encoder) throws {
         let transfer = try DescriptorTransfer.from(encoder, "Connection")
         let open = try openEndpoint("pass the connection")
@@ -362,9 +483,9 @@ public final class Connection: Codable, Sendable {
         transfer.onStart { [self] in relinquish() }
     }
 
-    /// Takes over a connection passed by the parent.
+    /// Takes over a connection another process passed.
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other decoding.
     public init(from decoder: any Decoder) throws {
         let transfer = try DescriptorTransfer.from(decoder, "Connection")
         var container = try decoder.unkeyedContainer()
@@ -425,206 +546,10 @@ private struct Endpoint: Sendable {
 
 /// The sending side's state, under the send lock.
 private struct SendState: Sendable {
+    /// The encoding context of every send, its transfer emptied before each.
+    let context = BinaryCodingContext(transfer: DescriptorTransfer())
     /// The frame being sent, kept between sends so that a send allocates nothing for its frame.
     var frame: [UInt8] = []
     /// The receiver's position in the ring at the previous send (see ``ByteRing/send(_:doorbell:lastSeenTail:)``).
     var lastSeenTail: UInt64 = 0
-}
-
-/// Bytes read from a connection and not yet handed out; frames are cut from it.
-struct ReceiveBuffer: Sendable {
-    /// Storage past `end` is left uninitialized: the kernel writes it, and nothing reads beyond `end`. Zero-filling
-    /// 16 KiB would touch four fresh pages per connection, each a page fault, before a single byte arrived.
-    var bytes = Self.uninitializedStorage(count: 16 * 1024)
-    var start = 0
-    var end = 0
-
-    /// How long to poll for more bytes before sleeping in `read`.
-    var spin: AdaptiveSpin
-    /// Whether the socket of a pipe's end reached end of file: the other end is closed.
-    private var sawEndOfFile = false
-
-    /// A buffer for a connection that receives from a ring (`readsMemory`) or from its socket.
-    init(readsMemory: Bool) {
-        // A look at the ring is a load, a system call is about a microsecond: poll for about as long either way.
-        spin = AdaptiveSpin(pollsBetweenYields: readsMemory ? 4 * AdaptiveSpin.pollsBetweenYields
-                                                            : AdaptiveSpin.pollsBetweenYields)
-    }
-
-    var isEmpty: Bool { start == end }
-
-    /// The range of the next complete frame's payload, if it is all here.
-    func nextFrame() -> Range<Int>? {
-        guard end - start >= 4 else { return nil }
-        let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-            | Int(bytes[start + 3]) << 24
-        guard end - start - 4 >= length else { return nil }
-        return (start + 4)..<(start + 4 + length)
-    }
-
-    var hasMessage: Bool { nextFrame() != nil }
-
-    /// The length the next frame's header claims, once its four bytes are here.
-    var pendingLength: Int? {
-        guard end - start >= 4 else { return nil }
-        return Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-            | Int(bytes[start + 3]) << 24
-    }
-
-    mutating func consume(_ frame: Range<Int>) {
-        start = frame.upperBound
-        if start == end {
-            start = 0
-            end = 0
-        }
-    }
-
-    /// Reads what is available into the free space (`false` at end of file), polling for a while first if
-    /// messages have been coming soon after the last (see ``AdaptiveSpin``), and waiting no longer than
-    /// `deadline`: `nil` when it passed with nothing to read. On a socket each poll is a receive that does not
-    /// block, so a message that is already there costs one system call, as a plain read.
-    mutating func fillAdaptively(from descriptor: FileDescriptor, isSocket: Bool,
-                                 deadline: ContinuousClock.Instant? = nil) -> Result<Bool, Errno>? {
-        makeRoom()
-        var spin = self.spin
-        var arrived: Result<Bool, Errno>? = nil
-        let polled = spin.spin { () -> Result<Bool, Errno> in
-            guard isSocket else { return _pollReadable(descriptor, milliseconds: 0) }
-            arrived = read(from: descriptor, waiting: false)
-            return arrived == nil ? .success(false) : .success(true)
-        }
-        self.spin = spin
-        if let arrived { return arrived }
-        if case .failure(let error) = polled { return .failure(error) }
-        let start = AdaptiveSpin.now()
-        defer { self.spin.sleptSince(start) }
-        if let deadline, polled != .success(true) {
-            switch _pollReadable(descriptor, until: deadline) {
-            case .success(false): return nil
-            case .failure(let error): return .failure(error)
-            case .success(true): break
-            }
-        }
-        return read(from: descriptor, waiting: true)!
-    }
-
-    /// Copies what `ring` holds into the free space (`false` at end of file: the ring is empty and the other end
-    /// closed), waiting for bytes as ``waitForRing(_:socket:deadline:spins:)`` does: `nil` when `deadline` passed.
-    mutating func fill(from ring: ByteRing, socket: FileDescriptor, deadline: ContinuousClock.Instant?)
-        -> Result<Bool, Errno>? {
-        makeRoom()
-        switch waitForRing(ring, socket: socket, deadline: deadline, spins: true) {
-        case nil: return nil
-        case .failure(let error): return .failure(error)
-        case .success(false): return .success(false)
-        case .success(true): break
-        }
-        let count = bytes.withUnsafeMutableBytes { raw in
-            ring.receive(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
-        }
-        end += count
-        return .success(true)
-    }
-
-    /// Waits until `ring` holds bytes (`true`) or the other end is closed with the ring empty (`false`), or until
-    /// `deadline` (`nil`); polls the ring first when `spins`, then sleeps on `socket` for the doorbell.
-    mutating func waitForRing(_ ring: ByteRing, socket: FileDescriptor, deadline: ContinuousClock.Instant?,
-                              spins: Bool) -> Result<Bool, Errno>? {
-        if ring.available > 0 { return .success(true) }
-        if sawEndOfFile { return .success(false) }
-        if spins {
-            var spin = self.spin
-            let arrived = spin.spin {
-                lx_cpu_relax()
-                return .success(ring.available > 0)
-            }
-            self.spin = spin
-            if arrived == .success(true) { return .success(true) }
-        }
-        let start = AdaptiveSpin.now()
-        defer { if spins { self.spin.sleptSince(start) } }
-        while true {
-            if ring.prepareToSleep() {
-                let polled = _pollReadable(socket, until: deadline)
-                ring.finishSleeping()
-                switch polled {
-                case .success(false): return ring.available > 0 ? .success(true) : nil
-                case .failure(let error): return .failure(error)
-                case .success(true):
-                    switch Self.drainDoorbells(socket) {
-                    case .success(let open): sawEndOfFile = sawEndOfFile || !open
-                    case .failure(let error): return .failure(error)
-                    }
-                }
-            }
-            // Bytes sent before the other end closed are in the ring before its end of file reached the socket.
-            if ring.available > 0 { return .success(true) }
-            if sawEndOfFile { return .success(false) }
-        }
-    }
-
-    /// Reads the doorbells waiting on a pipe's socket; `false` at end of file.
-    private static func drainDoorbells(_ socket: FileDescriptor) -> Result<Bool, Errno> {
-        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { scratch in
-            while true {
-                switch _receiveNow(socket, scratch.baseAddress!, scratch.count) {
-                case .success(0), .failure(.connectionReset): return .success(false)
-                case .success: continue
-                case .failure(.resourceTemporarilyUnavailable): return .success(true)
-                case .failure(let error): return .failure(error)
-                }
-            }
-        }
-    }
-
-    /// Moves unread bytes to the front when the buffer is full or mostly consumed, and grows it to hold the frame
-    /// whose length has arrived.
-    private mutating func makeRoom() {
-        if start > 0 && (end == bytes.count || start > bytes.count / 2) {
-            bytes.withUnsafeMutableBytes { raw in
-                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
-            }
-            end -= start
-            start = 0
-        }
-        if end - start >= 4 {
-            let length = Int(bytes[start]) | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2]) << 16
-                | Int(bytes[start + 3]) << 24
-            let needed = start + 4 + length
-            if needed > bytes.count { grow(to: needed) }
-        }
-        if end == bytes.count { grow(to: bytes.count * 2) }
-    }
-
-    /// Larger storage holding the bytes up to `end`.
-    private mutating func grow(to count: Int) {
-        var larger = Self.uninitializedStorage(count: count)
-        larger.withUnsafeMutableBytes { target in
-            bytes.withUnsafeBytes { source in
-                target.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: end)
-            }
-        }
-        bytes = larger
-    }
-
-    private static func uninitializedStorage(count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    }
-
-    /// One read into the free space; `nil` when `waiting` is false (a socket) and nothing has arrived.
-    private mutating func read(from descriptor: FileDescriptor, waiting: Bool) -> Result<Bool, Errno>? {
-        let result = bytes.withUnsafeMutableBytes { raw -> Result<Int, Errno> in
-            guard !waiting else { return _read(descriptor, raw.baseAddress! + end, raw.count - end) }
-            return _receiveNow(descriptor, raw.baseAddress! + end, raw.count - end)
-        }
-        switch result {
-        case .success(0): return .success(false)
-        case .success(let count):
-            end += count
-            return .success(true)
-        case .failure(.resourceTemporarilyUnavailable):
-            return waiting ? .failure(.resourceTemporarilyUnavailable) : nil
-        case .failure(let error): return .failure(error)
-        }
-    }
 }

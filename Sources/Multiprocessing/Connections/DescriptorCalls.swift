@@ -137,6 +137,51 @@ package func _receive(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointe
     }
 }
 
+/// Sends `bytes` (all of them, in one datagram or at the front of a stream) with at most
+/// ``maximumDescriptorsPerMessage`` `descriptors` attached; with `waiting` false, `EAGAIN` instead of blocking on a
+/// full socket.
+///
+/// The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+func _sendDescriptors(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer, _ descriptors: [FileDescriptor],
+                      waiting: Bool) -> Result<Int, Errno> {
+    precondition(descriptors.count <= maximumDescriptorsPerMessage, "too many descriptors for one message")
+    let raw = descriptors.map(\.rawValue)
+    while true {
+        let result = raw.withUnsafeBufferPointer {
+            lx_send_descriptors(socket.rawValue, bytes.baseAddress, UInt(bytes.count), $0.baseAddress,
+                                Int32(raw.count), waiting ? 0 : 1)
+        }
+        if result >= 0 { return .success(result) }
+        let error = _currentErrno()
+        if error == .interrupted { continue }
+        return .failure(error)
+    }
+}
+
+/// Receives up to `buffer.count` bytes and the descriptors that came with them (close-on-exec), appending the
+/// descriptors to `descriptors`; 0 bytes at end of file. With `waiting` false, `EAGAIN` when nothing is there.
+///
+/// The corresponding C function is `recvmsg`.
+func _receiveDescriptors(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer,
+                         into descriptors: inout [FileDescriptor], waiting: Bool) -> Result<Int, Errno> {
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: maximumDescriptorsPerMessage) { raw in
+        var received: Int32 = 0
+        while true {
+            let result = lx_receive_descriptors(socket.rawValue, buffer.baseAddress, UInt(buffer.count),
+                                                raw.baseAddress, Int32(raw.count), &received, waiting ? 0 : 1)
+            for index in 0..<Int(received) { descriptors.append(FileDescriptor(rawValue: raw[index])) }
+            if result >= 0 { return .success(result) }
+            let error = _currentErrno()
+            if error == .interrupted { continue }
+            return .failure(error)
+        }
+    }
+}
+
+/// The most descriptors one message of a socket carries here (the C shims' `LX_MAX_DESCRIPTORS`; the kernel allows
+/// 253): more travel as several messages.
+let maximumDescriptorsPerMessage = 64
+
 /// Whether the descriptor is a socket (so that writes use `send` with `MSG_NOSIGNAL`).
 func _isSocket(_ descriptor: FileDescriptor) -> Bool {
     var information = stat()

@@ -7,7 +7,17 @@ enum ChunkCoding {
     static let codable: UInt8 = 0
     static let rawIntegers: UInt8 = 2
 
-    static func encode<Item: Encodable>(_ items: [Item]) throws -> [UInt8] {
+    /// Encodes `items` for a worker; the descriptors of resources among them (a ``Lock``, a ``SharedValue``, …) are
+    /// duplicated into the bundle, which the task carries to the worker (`nil` when there are none).
+    static func encodeCarrying<Item: Encodable>(_ items: [Item]) throws -> ([UInt8], DescriptorBundle?) {
+        let transfer = DescriptorTransfer()
+        let bytes = try encode(items, transfer: transfer)
+        let bundle = try DescriptorBundle.duplicating(transfer)
+        transfer.started()
+        return (bytes, bundle)
+    }
+
+    static func encode<Item: Encodable>(_ items: [Item], transfer: DescriptorTransfer? = nil) throws -> [UInt8] {
         if Item.self == Int.self {
             let integers = unsafeBitCast(items, to: [Int].self)
             var output = [UInt8](repeating: rawIntegers, count: 1 + integers.count * 8)
@@ -19,11 +29,14 @@ enum ChunkCoding {
             return output
         }
         var output: [UInt8] = [codable]
-        try BinaryEncoder().encode(items, appendingTo: &output)
+        let encoder = transfer.map { BinaryEncoder(transfer: $0) } ?? BinaryEncoder()
+        try encoder.encode(items, appendingTo: &output)
         return output
     }
 
-    static func decode<Item: Decodable>(_ bytes: [UInt8], as type: Item.Type) throws -> [Item] {
+    /// Decodes a chunk's items; resources among them take their descriptors from `transfer`.
+    static func decode<Item: Decodable>(_ bytes: [UInt8], as type: Item.Type, transfer: DescriptorTransfer? = nil)
+        throws -> [Item] {
         try bytes.withUnsafeBufferPointer { buffer in
             let rest = UnsafeBufferPointer(rebasing: buffer.dropFirst())
             if buffer.first == rawIntegers, Item.self == Int.self {
@@ -39,7 +52,8 @@ enum ChunkCoding {
             guard buffer.first == codable else {
                 throw PoolError(.systemFailure, "a chunk in an unknown form (\(buffer.first ?? 255)) for \(type)")
             }
-            return try BinaryDecoder().decode([Item].self, from: rest)
+            let decoder = transfer.map { BinaryDecoder(transfer: $0) } ?? BinaryDecoder()
+            return try decoder.decode([Item].self, from: rest)
         }
     }
 }

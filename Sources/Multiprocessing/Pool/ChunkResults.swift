@@ -54,14 +54,14 @@ enum ChunkResults {
         var start = 0
         while start < items.count {
             let end = min(start + size, items.count)
-            let bytes: [UInt8]
+            let (bytes, descriptors): ([UInt8], DescriptorBundle?)
             do {
-                bytes = try ChunkCoding.encode(Array(items[start..<end]))
+                (bytes, descriptors) = try ChunkCoding.encodeCarrying(Array(items[start..<end]))
             } catch {
                 throw PoolError(.systemFailure, "cannot encode items \(start)..<\(end): \(error)", index: start)
             }
-            let id = try engine.submit(function: function.name, arguments: bytes, start: firstIndex + start,
-                                       count: end - start)
+            let id = try engine.submit(function: function.name, arguments: bytes, descriptors: descriptors,
+                                       start: firstIndex + start, count: end - start)
             tickets.append(Ticket(id: id, start: firstIndex + start, count: end - start))
             start = end
         }

@@ -10,15 +10,16 @@ public struct Delayed<Result: Codable & Sendable>: Sendable {
     public let functionName: String
     /// The argument, type-erased so that calls of one function can be batched.
     let argument: any Sendable
-    /// Encodes the arguments of calls of this same function as one array: a chunk.
-    let encodeArguments: @Sendable ([any Sendable]) throws -> [UInt8]
+    /// Encodes the arguments of calls of this same function as one array, a chunk, with the descriptors of the
+    /// resources among them.
+    let encodeArguments: @Sendable ([any Sendable]) throws -> ([UInt8], DescriptorBundle?)
 }
 
 extension ProcessFunction {
     /// This function called with `arguments`, to run later in a worker: joblib's `delayed(f)(arguments)`.
     public func delayed(_ arguments: Arguments) -> Delayed<Result> {
         Delayed(functionName: name, argument: arguments) { values in
-            try ChunkCoding.encode(values.map { $0 as! Arguments })
+            try ChunkCoding.encodeCarrying(values.map { $0 as! Arguments })
         }
     }
 }

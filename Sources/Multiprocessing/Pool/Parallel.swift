@@ -82,13 +82,14 @@ public final class Parallel: Sendable {
                     var end = min(next + size, calls.count)
                     let function = calls[next].functionName
                     if let other = calls[next..<end].firstIndex(where: { $0.functionName != function }) { end = other }
-                    let bytes: [UInt8]
+                    let (bytes, descriptors): ([UInt8], DescriptorBundle?)
                     do {
-                        bytes = try calls[next].encodeArguments(calls[next..<end].map(\.argument))
+                        (bytes, descriptors) = try calls[next].encodeArguments(calls[next..<end].map(\.argument))
                     } catch {
                         throw PoolError(.systemFailure, "cannot encode call \(next): \(error)", index: next)
                     }
-                    let id = try engine.submit(function: function, arguments: bytes, start: next, count: end - next)
+                    let id = try engine.submit(function: function, arguments: bytes, descriptors: descriptors,
+                                               start: next, count: end - next)
                     window.append(ChunkResults.Ticket(id: id, start: next, count: end - next))
                     next = end
                 }

@@ -44,19 +44,28 @@ public final class Pool: Sendable {
     /// Starts workers that each run `initializer` first, as Python's `Pool(initializer=f, initargs=…)`.
     ///
     /// A failing initializer breaks the pool: its tasks fail with ``PoolError/Code/initializerFailed``.
+    ///
+    /// The arguments may hold resources, as Python's `initargs=(lock,)`: a ``Lock``, a ``SharedValue``, a
+    /// ``Queue``, … Every worker gets them, those that replace a worker that ended (`maxTasksPerChild`) too; the
+    /// pool holds duplicates of their descriptors until it ends. So may a task's arguments, which Python refuses.
+    ///
+    /// ```swift
+    /// let lock = try Lock()
+    /// let pool = try Pool(processes: 4, initializer: keepLock.delayed(lock))   // keepLock stores it in a global
+    /// ```
     public convenience init<InitializerResult>(
         processes: Int? = nil, initializer: Delayed<InitializerResult>, maxTasksPerChild: Int? = nil,
         context: Context = .default
     ) throws(PoolError) {
-        let arguments: [UInt8]
+        let (arguments, descriptors): ([UInt8], DescriptorBundle?)
         do {
-            arguments = try initializer.encodeArguments([initializer.argument])
+            (arguments, descriptors) = try initializer.encodeArguments([initializer.argument])
         } catch {
             throw PoolError(.systemFailure, "cannot encode the initializer's arguments: \(error)")
         }
         try self.init(processes: processes,
                       initializerTask: PoolTask(id: PoolReply.initializerID, function: initializer.functionName,
-                                                arguments: arguments),
+                                                arguments: arguments, descriptors: descriptors),
                       maxTasksPerChild: maxTasksPerChild, context: context)
     }
 

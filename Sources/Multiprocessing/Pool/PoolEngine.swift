@@ -18,6 +18,9 @@ final class PoolEngine: @unchecked Sendable {
         var id: Int
         var function: String
         var arguments: [UInt8]
+        /// Duplicates of the descriptors of the resources among the arguments, held until the chunk is done (it
+        /// goes to another worker when its worker dies).
+        var descriptors: DescriptorBundle?
         /// The index of the chunk's first item in its job's input.
         var start: Int
         var count: Int
@@ -94,12 +97,14 @@ final class PoolEngine: @unchecked Sendable {
     // MARK: Submitting
 
     /// Queues a chunk and returns its ID; sends it at once if a worker is free.
-    func submit(function: String, arguments: [UInt8], start: Int, count: Int) throws(PoolError) -> Int {
+    func submit(function: String, arguments: [UInt8], descriptors: DescriptorBundle? = nil, start: Int, count: Int)
+        throws(PoolError) -> Int {
         if let broken { throw broken }
         guard state == .running else { throw PoolError(.closed, "the pool is closed and takes no new tasks") }
         let id = nextChunkID
         nextChunkID += 1
-        queue.append(Chunk(id: id, function: function, arguments: arguments, start: start, count: count))
+        queue.append(Chunk(id: id, function: function, arguments: arguments, descriptors: descriptors, start: start,
+                           count: count))
         dispatch()
         return id
     }
@@ -137,13 +142,15 @@ final class PoolEngine: @unchecked Sendable {
             queueHead += 1
             do {
                 try worker.connection.send(PoolTask(id: chunk.id, function: chunk.function,
-                                                    arguments: chunk.arguments))
+                                                    arguments: chunk.arguments, descriptors: chunk.descriptors))
             } catch {
                 // The worker is gone: the chunk goes back, and its death is seen by the poll.
                 queueHead -= 1
                 queue[queueHead] = chunk
                 break
             }
+            // The queue's copy no longer holds the descriptors: the chunk in flight does, until it is done.
+            queue[queueHead - 1].descriptors = nil
             if recordDurations { sendTimes[chunk.id] = ContinuousClock.now }
             worker.inFlight.append(chunk)
             worker.sent += 1

@@ -44,8 +44,9 @@ where Input.Element: Codable & Sendable {
                 let start = nextIndex
                 nextIndex += items.count
                 do {
-                    let bytes = try ChunkCoding.encode(items)
-                    let id = try engine.submit(function: function, arguments: bytes, start: start, count: items.count)
+                    let (bytes, descriptors) = try ChunkCoding.encodeCarrying(items)
+                    let id = try engine.submit(function: function, arguments: bytes, descriptors: descriptors,
+                                               start: start, count: items.count)
                     window.append(ChunkResults.Ticket(id: id, start: start, count: items.count))
                 } catch let error as PoolError {
                     inputEnded = true

@@ -4,6 +4,10 @@
 /// of arguments), the worker answers with a ``PoolReply`` of the same ID (each item's result or error), and reads
 /// the next. End of file (the pool closed its end) ends the loop; so does the task limit (`maxTasksPerChild`),
 /// after the last reply. A worker that dies is seen by the pool through its exit descriptor.
+///
+/// Resources among a task's arguments (a ``Lock``, a ``SharedValue``, …) travel with the task: their descriptors,
+/// duplicated when the task was submitted, are a ``DescriptorBundle`` in the ``PoolTask``, sent with `SCM_RIGHTS`
+/// (see ``Connection``). The initializer's are passed to every worker with its start, replacements included.
 enum PoolWorker {
     /// What a worker is started with.
     struct Setup: Codable, Sendable {
@@ -39,8 +43,10 @@ enum PoolWorker {
             return PoolReply(id: task.id, outcome: [], error: "no function named '\(task.function)' is registered "
                 + "in the worker's executable: pass it to bootstrap(_:)")
         }
+        let transfer = task.descriptors?.transfer() ?? DescriptorTransfer()
+        defer { transfer.closeUntaken() }
         do {
-            return PoolReply(id: task.id, outcome: try function.invokeChunk(task.arguments), error: nil)
+            return PoolReply(id: task.id, outcome: try function.invokeChunk(task.arguments, transfer), error: nil)
         } catch {
             return PoolReply(id: task.id, outcome: [], error: "\(error)")
         }
@@ -52,6 +58,8 @@ struct PoolTask: Codable, Sendable {
     var id: Int
     var function: String
     var arguments: [UInt8]
+    /// The descriptors of the resources among the arguments, if any.
+    var descriptors: DescriptorBundle? = nil
 }
 
 /// A worker's answer to a ``PoolTask``: an encoded ``ChunkOutcome``, or why the whole chunk failed.

@@ -35,8 +35,8 @@ public struct ProcessFunction<Arguments: Codable & Sendable, Result: Codable & S
             let arguments = try BinaryDecoder(transfer: transfer).decode(Arguments.self, from: bytes)
             let result = try body(arguments)
             return try BinaryEncoder().encode(result)
-        }, invokeChunk: { bytes in
-            try ChunkOutcome<Result>.run(body, on: ChunkCoding.decode(bytes, as: Arguments.self))
+        }, invokeChunk: { bytes, transfer in
+            try ChunkOutcome<Result>.run(body, on: ChunkCoding.decode(bytes, as: Arguments.self, transfer: transfer))
         })
     }
 }
@@ -51,10 +51,10 @@ public struct RegisteredFunction: Sendable {
     /// Decodes the arguments, runs the body, encodes the result.
     let invoke: @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]
     /// Decodes an array of arguments, runs the body on each, and encodes a ``ChunkOutcome``: a ``Pool``'s chunk.
-    let invokeChunk: @Sendable (_ arguments: [UInt8]) throws -> [UInt8]
+    let invokeChunk: @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]
 
     init(name: String, invoke: @escaping @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8],
-         invokeChunk: @escaping @Sendable (_ arguments: [UInt8]) throws -> [UInt8]) {
+         invokeChunk: @escaping @Sendable (_ arguments: [UInt8], _ transfer: DescriptorTransfer) throws -> [UInt8]) {
         self.name = name
         self.invoke = invoke
         self.invokeChunk = invokeChunk
@@ -64,7 +64,7 @@ public struct RegisteredFunction: Sendable {
     /// ``FunctionRegistry/attachment(named:)``. Running it as a process fails with `notRunnable`.
     package init(name: String, attachment: any Sendable, notRunnable: String) {
         let error = MultiprocessingError(.invalidState, notRunnable)
-        self.init(name: name, invoke: { _, _ in throw error }, invokeChunk: { _ in throw error })
+        self.init(name: name, invoke: { _, _ in throw error }, invokeChunk: { _, _ in throw error })
         self.attachment = attachment
     }
 }

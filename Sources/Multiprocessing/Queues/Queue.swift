@@ -17,6 +17,10 @@ import SystemPackage
 ///
 /// A process that dies while putting or getting does not block the others (the lock is robust), though the item
 /// it was handling may be lost.
+///
+/// Items may hold resources: a ``Lock``, a ``SharedValue``, a ``Connection`` (which moves), another queue, … Their
+/// descriptors wait in the queue's own socket until a consumer takes the item (see `SharedRing`), so the producer
+/// may exit at once; Python refuses to put such objects in a queue outside a child's start.
 public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     let ring: SharedRing
     private let closed = Atomic<Bool>(false)
@@ -48,20 +52,32 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
             throw MultiprocessingError(.closed, "cannot put: the queue is closed")
         }
         let bytes: [UInt8]
+        var transfer: DescriptorTransfer? = nil
         do {
-            bytes = try BinaryEncoder().encode(item)
+            // Without a transfer of its own first: most items hold no resources.
+            var encoder = BinaryEncoder()
+            encoder.context = .probing
+            do {
+                bytes = try encoder.encode(item)
+            } catch is DescriptorTransfer.Needed {
+                let needed = DescriptorTransfer()
+                transfer = needed
+                bytes = try BinaryEncoder(transfer: needed).encode(item)
+            }
         } catch {
             throw MultiprocessingError(.codingFailed, "cannot encode \(Element.self): \(error)")
         }
         let failure: MultiprocessingError? = bytes.withUnsafeBytes { buffer in
             do throws(MultiprocessingError) {
-                try ring.put(buffer, block: block, timeout: timeout, countsTask: countsTask)
+                try ring.put(buffer, descriptors: transfer?.descriptors ?? [], block: block, timeout: timeout,
+                             countsTask: countsTask)
                 return nil
             } catch {
                 return error
             }
         }
         if let failure { throw failure }
+        transfer?.started()
     }
 
     /// Removes and returns the first item; when the queue is empty, waits for one (`block`, up to `timeout`,
@@ -76,8 +92,16 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
             throw MultiprocessingError(.closed, "cannot get: the queue is closed")
         }
         do {
-            return try ring.get(block: block, timeout: timeout) { bytes in
-                try BinaryDecoder().decode(Element.self, from: bytes.assumingMemoryBound(to: UInt8.self))
+            return try ring.get(block: block, timeout: timeout) { bytes, descriptors in
+                var decoder = BinaryDecoder()
+                guard !descriptors.isEmpty else {
+                    decoder.context = .nothingReceived
+                    return try decoder.decode(Element.self, from: bytes.assumingMemoryBound(to: UInt8.self))
+                }
+                let transfer = DescriptorTransfer(descriptors: descriptors)
+                defer { transfer.closeUntaken() }
+                decoder.context = BinaryCodingContext(transfer: transfer)
+                return try decoder.decode(Element.self, from: bytes.assumingMemoryBound(to: UInt8.self))
             }
         } catch let error as MultiprocessingError {
             throw error
@@ -110,21 +134,33 @@ public final class Queue<Element: Codable & Sendable>: Codable, Sendable {
     /// Whether ``close()`` was called in this process.
     public var isClosed: Bool { closed.load(ordering: .relaxed) }
 
-    /// Passes the queue to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the queue to another process: as (part of) a ``Process``'s arguments, a ``Connection``'s message,
+    /// another queue's item or a ``Pool``'s task or initializer. It stays usable here.
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other encoding.
     public func encode(to encoder: any Encoder) throws {
         let transfer = try DescriptorTransfer.from(encoder, "Queue")
         var container = encoder.unkeyedContainer()
         try container.encode(transfer.add(ring.descriptor))
+        try container.encode(transfer.add(ring.parkingSend))
+        try container.encode(transfer.add(ring.parkingReceive))
     }
 
-    /// Maps a queue passed by the parent.
+    /// Maps a queue another process passed.
     ///
-    /// - Throws: ``MultiprocessingError/Code/codingFailed`` outside a process's arguments.
+    /// - Throws: ``MultiprocessingError/Code/codingFailed`` in any other decoding.
     public init(from decoder: any Decoder) throws {
         let transfer = try DescriptorTransfer.from(decoder, "Queue")
         var container = try decoder.unkeyedContainer()
-        ring = try SharedRing(receiving: transfer.descriptor(at: container.decode(Int.self)))
+        let memory = try transfer.descriptor(at: container.decode(Int.self))
+        let parking: (FileDescriptor, FileDescriptor)
+        do {
+            parking = (try transfer.descriptor(at: container.decode(Int.self)),
+                       try transfer.descriptor(at: container.decode(Int.self)))
+        } catch {
+            _close(memory)
+            throw error
+        }
+        ring = try SharedRing(receiving: memory, parkingSend: parking.0, parkingReceive: parking.1)
     }
 }

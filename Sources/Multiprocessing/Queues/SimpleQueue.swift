@@ -33,7 +33,8 @@ public final class SimpleQueue<Element: Codable & Sendable>: Codable, Sendable {
     /// Says this process will use the queue no more.
     public func close() { queue.close() }
 
-    /// Passes the queue to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the queue to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws { try queue.encode(to: encoder) }
 
     /// Maps a queue passed by the parent.

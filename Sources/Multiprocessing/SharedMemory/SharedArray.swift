@@ -131,7 +131,8 @@ public final class SharedArray<Element: SharedScalar>: RandomAccessCollection, C
         return try body(UnsafeMutableBufferPointer(start: elements, count: count))
     }
 
-    /// Passes the array to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the array to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(mapping.encodeDescriptor(encoder, "SharedArray"))

@@ -245,8 +245,9 @@ public final class SharedMemory: Codable, Sendable, CustomStringConvertible {
                                                         descriptor: mapping.descriptor)
     }
 
-    /// Passes the memory to a child: only as (part of) a ``Process``'s arguments. A named block travels with its
-    /// name, and the child opens it again by name so that it holds the block in its own right.
+    /// Passes the memory to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer. A named block travels with its name, and the receiver opens it
+    /// again by name so that it holds the block in its own right.
     public func encode(to encoder: any Encoder) throws {
         guard !mapping.isClosed else { throw MultiprocessingError(.closed, "the shared memory is closed") }
         var container = encoder.unkeyedContainer()

@@ -64,7 +64,8 @@ public final class SharedValue<T: SharedScalar>: Codable, Sendable {
         return try body(&pointer.pointee)
     }
 
-    /// Passes the value to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the value to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(mapping.encodeDescriptor(encoder, "SharedValue"))

@@ -166,7 +166,8 @@ public final class Barrier: Codable, Sendable {
         generation &+ 1 == 0 ? 1 : generation &+ 1
     }
 
-    /// Passes the barrier to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the barrier to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(mapping.encodeDescriptor(encoder, "Barrier"))

@@ -46,7 +46,8 @@ public final class BoundedSemaphore: Codable, Sendable {
     /// The number of free permits right now (Python's `get_value()`).
     public var value: Int { word.currentValue }
 
-    /// Passes the semaphore to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the semaphore to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(word.mapping.encodeDescriptor(encoder, "BoundedSemaphore"))

@@ -98,7 +98,8 @@ public final class Condition: Codable, Sendable {
     /// Wakes every process waiting on the condition. Call it holding the lock.
     public func notifyAll() { notify(Int(Int32.max)) }
 
-    /// Passes the condition (and its lock) to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the condition (and its lock) to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(lock)

@@ -58,7 +58,8 @@ public final class Lock: Codable, Sendable {
         return try body()
     }
 
-    /// Passes the lock to a child: only as (part of) a ``Process``'s arguments.
+    /// Passes the lock to another process: in a ``Process``'s arguments, a ``Connection``'s message, a ``Queue``'s
+    /// item or a ``Pool``'s task or initializer.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(mapping.encodeDescriptor(encoder, "Lock"))

@@ -11,7 +11,8 @@ final class BinaryCodingContext: @unchecked Sendable {
     /// The caller's `userInfo`, handed to every `Encoder` and `Decoder` as it is.
     let userInfo: [CodingUserInfoKey: Any]
     /// Where ``Connection``, ``Queue`` and the other descriptor-carrying values put (encoding) or find
-    /// (decoding) their descriptors; `nil` outside a process's arguments.
+    /// (decoding) their descriptors; `nil` outside a process's arguments, a message, a queue's item or a pool's
+    /// task.
     let transfer: DescriptorTransfer?
 
     init(userInfo: [CodingUserInfoKey: Any] = [:], transfer: DescriptorTransfer? = nil) {
@@ -21,4 +22,11 @@ final class BinaryCodingContext: @unchecked Sendable {
 
     /// No user info, no descriptors: what most encodings use, shared.
     static let plain = BinaryCodingContext()
+
+    /// No user info, and a message that came without descriptors: a value that needs one fails to decode with a
+    /// message that says so. Shared: nothing is recorded in an empty transfer.
+    static let nothingReceived = BinaryCodingContext(transfer: DescriptorTransfer())
+
+    /// No user info, and ``DescriptorTransfer/probe``: an encoding that throws at the first descriptor.
+    static let probing = BinaryCodingContext(transfer: .probe)
 }

@@ -151,7 +151,7 @@ extension WireMessage {
 extension Connection {
     /// Sends one of the package's own messages.
     package func send<Message: WireMessage>(message: Message) throws(MultiprocessingError) {
-        try sendFrame { frame in message.write(to: &frame) }
+        try sendFrame { frame, _ in message.write(to: &frame) }
     }
 
     /// Receives one of the package's own messages, waiting up to `timeout` for it (`nil`: as long as it takes).

@@ -90,8 +90,89 @@ public enum ConnectionScenarios {
         return ["received": "\(received == strings)", "exitCode": try exitCode(of: process)]
     }
 
+    /// CPython's `_TestConnection._writefd`: receives a descriptor and writes `data` to it; with `dummies` true,
+    /// fills the descriptor table up to 256 first, so that the descriptor received is a large one. Returns the
+    /// descriptor's number.
+    public static let writeDescriptor = ProcessFunction("conformance.connection.writefd") {
+        (arguments: Pair<Connection, Pair<String, Bool>>) -> Int32 in
+        let connection = arguments.first
+        var dummies: [Int32] = []
+        if arguments.second.second {
+            while (dummies.last ?? -1) < 256 {
+                let dummy = dup(2)
+                guard dummy >= 0 else { break }
+                dummies.append(dummy)
+            }
+        }
+        let descriptor = try connection.recvHandle().rawValue
+        for dummy in dummies { close(dummy) }
+        let data = Array(arguments.second.first.utf8)
+        _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        return descriptor
+    }
+
+    /// CPython's `_TestConnection._send_data_without_fd`: a message with no descriptor.
+    public static let sendWithoutDescriptor = ProcessFunction("conformance.connection.sendWithoutFd") {
+        (connection: Connection) in
+        try connection.sendBytes([0])
+    }
+
+    /// Sends a new file's descriptor (from 256 on when `large`) to a child that writes `data` to it, and reads the
+    /// file back.
+    static func transferDescriptor(_ method: String, data: String, large: Bool) throws -> Observations {
+        var seen = Observations()
+        let (connection, childEnd) = try Pipe()
+        let process = Process(target: writeDescriptor, arguments: Pair(childEnd, Pair(data, large)), daemon: true,
+                              context: context(method))
+        try process.start()
+        var template = Array("/tmp/conformance-fd-XXXXXX".utf8CString)
+        let file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { unlink(path) }
+        var sent = file
+        if large {
+            // CPython: the first free descriptor from 256 (its MAXFD) on.
+            var candidate: Int32 = 256
+            while fcntl(candidate, F_GETFD) >= 0 { candidate += 1 }
+            sent = dup2(file, candidate)
+        }
+        try connection.sendHandle(.init(rawValue: sent))
+        if large { close(sent) }
+        close(file)
+        seen["exitCode"] = try exitCode(of: process)
+        if large { seen["received.large"] = "\(try process.value(as: Int32.self) >= 256)" }
+        let reading = open(path, O_RDONLY)
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let count = bytes.withUnsafeMutableBytes { read(reading, $0.baseAddress, $0.count) }
+        close(reading)
+        seen["data"] = String(decoding: bytes[..<max(count, 0)], as: UTF8.self)
+        return seen
+    }
+
+    // CPython: _TestConnection.test_fd_transfer
+    public static let fdTransfer = Scenario("conformance.connection.fdTransfer") { method in
+        try transferDescriptor(method, data: "foo", large: false)
+    }
+
+    // CPython: _TestConnection.test_large_fd_transfer
+    public static let largeFdTransfer = Scenario("conformance.connection.largeFdTransfer") { method in
+        try transferDescriptor(method, data: "bar", large: true)
+    }
+
+    // CPython: _TestConnection.test_missing_fd_transfer
+    public static let missingFdTransfer = Scenario("conformance.connection.missingFdTransfer") { method in
+        let (connection, childEnd) = try Pipe()
+        let process = Process(target: sendWithoutDescriptor, arguments: childEnd, daemon: true,
+                              context: context(method))
+        try process.start()
+        let received = errorCode { _ = try connection.recvHandle() }
+        return ["recvHandle": received, "exitCode": try exitCode(of: process)]
+    }
+
     public static let all: [RegisteredFunction] = [
         echo.registration, sendStrings.registration, connection.registration, spawnClose.registration,
-        strings.registration,
+        strings.registration, writeDescriptor.registration, sendWithoutDescriptor.registration,
+        fdTransfer.registration, largeFdTransfer.registration, missingFdTransfer.registration,
     ]
 }

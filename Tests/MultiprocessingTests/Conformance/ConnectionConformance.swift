@@ -38,6 +38,51 @@ extension MultiprocessingSuite {
             #expect(seen == ["echoed": "true", "exitCode": "0"])
         }
 
+        // CPython: _TestConnection.test_sendbytes
+        @Test
+        func sendbytes() throws {
+            let message = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+            let (a, b) = try Pipe()
+            try a.sendBytes(message)
+            #expect(try b.recvBytes() == message)
+            try a.sendBytes(message, offset: 5)
+            #expect(try b.recvBytes() == Array(message[5...]))
+            try a.sendBytes(message, offset: 7, size: 8)
+            #expect(try b.recvBytes() == Array(message[7..<15]))
+            try a.sendBytes(message, offset: 26)
+            #expect(try b.recvBytes() == [])
+            try a.sendBytes(message, offset: 26, size: 0)
+            #expect(try b.recvBytes() == [])
+            for (offset, size) in [(27, nil), (22, 5), (26, 1), (-1, nil), (4, -1)] as [(Int, Int?)] {
+                let error = #expect(throws: MultiprocessingError.self) {
+                    try a.sendBytes(message, offset: offset, size: size)
+                }
+                #expect(error?.code == .invalidArgument)
+            }
+        }
+
+        // CPython: _TestConnection.test_fd_transfer
+        @Test(arguments: allMethods)
+        func fdTransfer(method: StartMethod) throws {
+            let seen = try observe(ConnectionScenarios.fdTransfer, method)
+            #expect(seen == ["data": "foo", "exitCode": "0"])
+        }
+
+        // CPython: _TestConnection.test_large_fd_transfer
+        @Test(arguments: allMethods)
+        func largeFdTransfer(method: StartMethod) throws {
+            let seen = try observe(ConnectionScenarios.largeFdTransfer, method)
+            #expect(seen == ["data": "bar", "exitCode": "0", "received.large": "true"])
+        }
+
+        // CPython: _TestConnection.test_missing_fd_transfer
+        @Test(arguments: allMethods)
+        func missingFdTransfer(method: StartMethod) throws {
+            let seen = try observe(ConnectionScenarios.missingFdTransfer, method)
+            // Python raises RuntimeError; here the error is a MultiprocessingError, never a hang.
+            #expect(seen == ["recvHandle": "codingFailed", "exitCode": "0"])
+        }
+
         // CPython: _TestConnection.test_context
         @Test
         func context() throws {

@@ -74,9 +74,16 @@ extension MultiprocessingSuite {
         }
 
         @Test
-        func aConnectionCannotBeSentOverAConnection() throws {
+        func aConnectionSentOverAConnectionMovesAndWorks() throws {
             let (left, right) = try Pipe()
-            let error = #expect(throws: MultiprocessingError.self) { try left.send(right) }
+            let (mine, theirs) = try Pipe()
+            try left.send(theirs)
+            #expect(theirs.isClosed)
+            let received = try right.recv(Connection.self)
+            try mine.send(5)
+            #expect(try received.recv(Int.self) == 5)
+            // A closed connection cannot travel.
+            let error = #expect(throws: MultiprocessingError.self) { try left.send(theirs) }
             #expect(error?.code == .codingFailed)
         }
 

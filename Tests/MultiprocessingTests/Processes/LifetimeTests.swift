@@ -54,8 +54,9 @@ extension MultiprocessingSuite {
             struct Both: Codable, Sendable { var connection: Connection; var queue: Queue<Int> }
             let fds = ProcessFunction("test.fds") { (_: Both) -> [Int32] in [] }
             let withTwo = try fds.run(Both(connection: childEnd, queue: queue), context: context)
-            // 3 is the control socket; then the pipe's socket and memory, and the queue's memory.
-            #expect(withTwo == [0, 1, 2, 3, 4, 5, 6])
+            // 3 is the control socket; then the pipe's socket and memory, and the queue's memory and the two ends
+            // of its socket for parked descriptors.
+            #expect(withTwo == [0, 1, 2, 3, 4, 5, 6, 7, 8])
         }
 
         @Test(arguments: runnerMethods)
