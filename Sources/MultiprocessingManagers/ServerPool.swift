@@ -1,7 +1,7 @@
 import Multiprocessing
 
 /// A process pool on the server, as Python's `manager.Pool(processes)`: its workers are the server's children
-/// and run functions registered in the server's executable, by name.
+/// (started with ``context``) and run functions registered in the server's executable, by name.
 ///
 /// The server cannot know a function's types, so clients send their items already encoded in chunks and get the
 /// chunks' outcomes back to decode (``PoolProxy``). A submitted call is a job; `get` hands its outcomes over
@@ -23,6 +23,12 @@ final class ServerPool: ServerObject {
     /// The most workers the pools of one server run together.
     static let maximumWorkers = 64
 
+    /// The server's start method, except `fork`, which a process with a thread per client must not use: `spawn`
+    /// then.
+    static var context: Context {
+        getStartMethod() == .fork ? getContext(.spawn) : getContext(getStartMethod())
+    }
+
     /// `arguments`: the number of processes (`None`: the number of CPUs).
     init(_ arguments: [ManagedValue], server: ManagerServer) throws {
         let processes = try arguments.integer(0, "Pool", default: cpuCount())
@@ -34,7 +40,7 @@ final class ServerPool: ServerObject {
         server.poolWorkers += processes
         do {
             // Starting processes takes a while: other clients go on meanwhile.
-            pool = try server.monitor.unlocked { try Pool(processes: processes) }
+            pool = try server.monitor.unlocked { try Pool(processes: processes, context: Self.context) }
         } catch {
             server.poolWorkers -= processes
             throw ServerMethodError("OSError: \(error)")
