@@ -10,7 +10,7 @@ import Multiprocessing
 ///
 /// A wait that times out breaks the barrier (as in Python), as does ``abort()`` and a party whose client
 /// disconnects while it waits: every waiting party, and every later ``wait(timeout:)`` until ``reset()``, fails
-/// with ``MultiprocessingError/Code/brokenBarrier`` (Python's `BrokenBarrierError`). The server cannot run a
+/// with `MultiprocessingError.Code.brokenBarrier` (Python's `BrokenBarrierError`). The server cannot run a
 /// client's closure, so there is no `action`.
 public struct BarrierProxy: Codable, Sendable {
     /// The untyped proxy underneath.
@@ -24,8 +24,8 @@ public struct BarrierProxy: Codable, Sendable {
     /// Waits until every party waits, up to `timeout` (`nil`: the barrier's own timeout, or no limit).
     ///
     /// - Returns: The arrival's index, 0 to `parties - 1`.
-    /// - Throws: ``MultiprocessingError/Code/brokenBarrier`` when the barrier is or becomes broken (the timeout
-    ///   passing breaks it), ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
+    /// - Throws: `MultiprocessingError.Code.brokenBarrier` when the barrier is or becomes broken (the timeout
+    ///   passing breaks it), `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
     @discardableResult
     public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Int {
         try _checkTimeout(timeout, "Barrier.wait")
@@ -38,14 +38,14 @@ public struct BarrierProxy: Codable, Sendable {
         }
     }
 
-    /// Breaks the barrier: waiting parties fail with ``MultiprocessingError/Code/brokenBarrier``, as later ones
+    /// Breaks the barrier: waiting parties fail with `MultiprocessingError.Code.brokenBarrier`, as later ones
     /// do until ``reset()``.
     public func abort() throws(MultiprocessingError) {
         try proxy.call("abort")
     }
 
     /// Returns the barrier to its empty state; parties waiting fail with
-    /// ``MultiprocessingError/Code/brokenBarrier``.
+    /// `MultiprocessingError.Code.brokenBarrier`.
     public func reset() throws(MultiprocessingError) {
         try proxy.call("reset")
     }

@@ -25,7 +25,7 @@ public struct ConditionProxy: Codable, Sendable {
     /// Takes the lock (again, if this proxy holds it), waiting up to `timeout` (`nil`: as long as it takes);
     /// returns whether it did.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
         try _checkTimeout(timeout, "Condition.acquire")
@@ -52,7 +52,7 @@ public struct ConditionProxy: Codable, Sendable {
     ///
     /// - Returns: false when the timeout passed without a notify.
     /// - Throws: `MultiprocessingError.Code.remoteError` (`RuntimeError`) when this proxy does not hold the lock;
-    ///   ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
     @discardableResult
     public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
         try _checkTimeout(timeout, "Condition.wait")

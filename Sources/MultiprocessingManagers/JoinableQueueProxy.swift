@@ -35,7 +35,7 @@ public struct JoinableQueueProxy<Element: Codable & Sendable>: Codable, Sendable
 
     /// Marks one element taken with ``get(timeout:)`` as done.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidState`` when every element put is marked done already
+    /// - Throws: `MultiprocessingError.Code.invalidState` when every element put is marked done already
     ///   (Python's `ValueError: task_done() called too many times`).
     public func taskDone() throws(MultiprocessingError) {
         do {
@@ -48,7 +48,7 @@ public struct JoinableQueueProxy<Element: Codable & Sendable>: Codable, Sendable
     /// Waits until every element put was marked done, up to `timeout` (`nil`: as long as it takes; Python's
     /// `join` has no timeout). Returns whether none is left.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
     @discardableResult
     public func join(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
         try _checkTimeout(timeout, "JoinableQueue.join")

@@ -1,7 +1,7 @@
 import Multiprocessing
 
 /// A number an ``ArrayProxy`` holds: Python's array typecode for it, and its conversion to and from the
-/// ``ManagedValue`` the server keeps.
+/// `ManagedValue` the server keeps.
 public protocol ManagedArrayElement: Codable, Sendable {
     /// Python's `array` typecode: `"i"` for `Int32`, `"d"` for `Double`, …
     static var typecode: String { get }

@@ -21,7 +21,7 @@ public final class ManagedAsyncResult<Value: Sendable>: @unchecked Sendable {
     /// Waits up to `timeout` (`nil`: no limit) and returns whether the result is ready.
     ///
     /// - Throws: `MultiprocessingError` when the server cannot be reached;
-    ///   ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`.
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
     @discardableResult
     public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
         try _checkTimeout(timeout, "AsyncResult.wait")
@@ -50,7 +50,7 @@ public final class ManagedAsyncResult<Value: Sendable>: @unchecked Sendable {
 
     /// The result, waiting up to `timeout` (`nil`: no limit) for it.
     ///
-    /// - Throws: ``PoolError/Code/timedOut`` when it is not ready in time (call again to keep waiting), the task's
+    /// - Throws: `PoolError.Code.timedOut` when it is not ready in time (call again to keep waiting), the task's
     ///   `PoolError`, or a `MultiprocessingError` when the server cannot be reached.
     public func get(timeout: Duration? = nil) throws -> Value {
         guard try wait(timeout: timeout) else {

@@ -6,7 +6,7 @@ extension Manager {
     ///
     /// - Parameter processes: The number of workers (`nil`: the server's number of CPUs). The pools of one
     ///   manager run at most 64 workers together.
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for fewer than 1 process;
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for fewer than 1 process;
     ///   `MultiprocessingError.Code.remoteError` when the server cannot start them, or would run more than 64
     ///   pool workers.
     public func pool(processes: Int? = nil) throws(MultiprocessingError) -> PoolProxy {

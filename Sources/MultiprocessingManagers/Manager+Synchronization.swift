@@ -4,7 +4,7 @@ extension Manager {
     /// A new semaphore of `value`, as Python's `manager.Semaphore(value)`; with a `name`, the semaphore of that
     /// name.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `value`.
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `value`.
     public func semaphore(_ value: Int = 1, name: String? = nil) throws(MultiprocessingError) -> SemaphoreProxy {
         try Self.requireNonNegative(value, "a semaphore's value")
         return SemaphoreProxy(try create("Semaphore", [.int(value)], name: name))
@@ -13,7 +13,7 @@ extension Manager {
     /// A new bounded semaphore of `value`, as Python's `manager.BoundedSemaphore(value)`: releasing it above
     /// `value` fails. With a `name`, the semaphore of that name.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `value`.
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `value`.
     public func boundedSemaphore(_ value: Int = 1, name: String? = nil)
         throws(MultiprocessingError) -> SemaphoreProxy {
         try Self.requireNonNegative(value, "a semaphore's value")
@@ -33,7 +33,7 @@ extension Manager {
     ///   - parties: How many parties must wait for it to open (at least 1).
     ///   - timeout: The timeout of a ``BarrierProxy/wait(timeout:)`` that gives none; `nil`: no limit.
     ///   - name: The name of a shared barrier, or `nil` for a new one.
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for fewer than 1 party or a negative `timeout`.
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for fewer than 1 party or a negative `timeout`.
     public func barrier(parties: Int, timeout: Duration? = nil, name: String? = nil)
         throws(MultiprocessingError) -> BarrierProxy {
         guard parties >= 1 else {

@@ -2,7 +2,7 @@ import Multiprocessing
 
 /// A process pool held by a ``Manager``'s server, as Python's `manager.Pool(processes)`: its workers are the
 /// server's children, and they run functions registered in the server's executable (the same program, started
-/// again, so registered with `bootstrap` as any ``Pool``'s).
+/// again, so registered with `bootstrap` as any `Pool`'s).
 ///
 /// ```swift
 /// let pool = try manager.pool(processes: 2)
@@ -12,7 +12,7 @@ import Multiprocessing
 /// ```
 ///
 /// Items are encoded here and results decoded here: the server only passes bytes to its workers. A task that
-/// throws fails with a `PoolError` (``PoolError/Code/taskFailed``, with the item's index), as with a ``Pool``;
+/// throws fails with a `PoolError` (`PoolError.Code.taskFailed`, with the item's index), as with a `Pool`;
 /// trouble reaching the server is a `MultiprocessingError`.
 public struct PoolProxy: Codable, Sendable {
     /// The untyped proxy underneath.
@@ -38,7 +38,7 @@ public struct PoolProxy: Codable, Sendable {
 
     /// Starts `function(arguments)` and returns at once, as Python's `pool.apply_async`.
     ///
-    /// - Throws: `PoolError` (``PoolError/Code/closed``) when the pool takes no more tasks.
+    /// - Throws: `PoolError` (`PoolError.Code.closed`) when the pool takes no more tasks.
     public func applyAsync<Arguments, Result>(_ function: ProcessFunction<Arguments, Result>, _ arguments: Arguments)
         throws -> ManagedAsyncResult<Result> {
         let chunks = try _EncodedChunk.chunks([arguments], size: 1)
@@ -51,7 +51,7 @@ public struct PoolProxy: Codable, Sendable {
     /// `function` applied to every item, in input order, as Python's `pool.map`.
     ///
     /// - Throws: The first failure in input order (a `PoolError` with the item's index), after every item
-    ///   finished; ``PoolError/Code/invalidArgument`` for a `chunksize` below 1.
+    ///   finished; `PoolError.Code.invalidArgument` for a `chunksize` below 1.
     public func map<Arguments, Result>(
         _ function: ProcessFunction<Arguments, Result>, _ items: some Sequence<Arguments>, chunksize: Int? = nil
     ) throws -> [Result] {
@@ -97,7 +97,7 @@ public struct PoolProxy: Codable, Sendable {
         try proxy.call("close")
     }
 
-    /// Stops the workers now; unfinished tasks fail with ``PoolError/Code/terminated``.
+    /// Stops the workers now; unfinished tasks fail with `PoolError.Code.terminated`.
     public func terminate() throws(MultiprocessingError) {
         try proxy.call("terminate", arguments: [], waiting: nil)
     }

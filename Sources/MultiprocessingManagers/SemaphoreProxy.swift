@@ -20,7 +20,7 @@ public struct SemaphoreProxy: Codable, Sendable {
     /// Takes one from the value, waiting up to `timeout` (`nil`: as long as it takes) while it is 0; returns
     /// whether it did. With `blocking` false it does not wait.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout`; otherwise as
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout`; otherwise as
     ///   ``ObjectProxy/call(_:arguments:waiting:)``.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
@@ -31,9 +31,9 @@ public struct SemaphoreProxy: Codable, Sendable {
 
     /// Adds `count` to the value, waking as many waiters.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidState`` when a bounded semaphore would go above its initial
+    /// - Throws: `MultiprocessingError.Code.invalidState` when a bounded semaphore would go above its initial
     ///   value (Python's `ValueError: Semaphore released too many times`);
-    ///   ``MultiprocessingError/Code/invalidArgument`` for a `count` below 1.
+    ///   `MultiprocessingError.Code.invalidArgument` for a `count` below 1.
     public func release(_ count: Int = 1) throws(MultiprocessingError) {
         guard count >= 1 else {
             throw MultiprocessingError(.invalidArgument, "a semaphore is released by 1 or more, not \(count)")
