@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Multiprocessing
 
 /// A process pool on the server, as Python's `manager.Pool(processes)`: its workers are the server's children
@@ -104,9 +107,20 @@ final class ServerPool: ServerObject {
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now.advanced(by: $0) }
         while true {
+            // Another client's `get` of the same job took its outcomes.
+            guard jobs[job] != nil else { throw ServerMethodError("KeyError: the job's result was handed over") }
             var slice = ServerMonitor.hangUpCheckInterval
             if let deadline { slice = max(.zero, min(slice, clock.now.duration(to: deadline))) }
-            if let outcomes = monitor.unlocked({ pool._outcomes(ids, timeout: slice) }) {
+            let outcomes = monitor.unlocked { () -> [Result<[UInt8], PoolError>]? in
+                let start = clock.now
+                if let outcomes = pool._outcomes(ids, timeout: slice) { return outcomes }
+                // The pool gives up at once when it has nothing to wait for (another thread is taking these
+                // outcomes): sleep out the slice rather than spin.
+                let rest = slice - start.duration(to: clock.now)
+                if rest > .zero { usleep(UInt32(rest.components.attoseconds / 1_000_000_000_000)) }
+                return nil
+            }
+            if let outcomes {
                 jobs[job] = nil
                 return .list(outcomes.map(Self.wire))
             }
