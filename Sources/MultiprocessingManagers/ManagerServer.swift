@@ -23,7 +23,9 @@ struct ManagerServerConfiguration: Codable, Sendable {
 /// (``ManagerAuthentication``) and then answers its requests one by one. A thread per client lets a blocking
 /// method (a lock's `acquire`, a queue's `get`, an event's `wait`) wait on the server's condition variable
 /// without holding up other clients; every method runs under the one ``ServerMonitor`` lock, so objects need no
-/// locks of their own. A `shutdown` request shuts the listening socket down, the accept loop ends, and the
+/// locks of their own. Each connection calls through its own view of the monitor, which knows the client: a wait
+/// ends when the client hangs up, and when the connection ends its objects let go of what it held. A `shutdown`
+/// request shuts the listening socket down, the accept loop ends, the server's pools are terminated, and the
 /// function returns (the process exits). The server never removes its socket file: the ``Manager`` that owns
 /// the private directory does, even when the server was killed.
 ///
