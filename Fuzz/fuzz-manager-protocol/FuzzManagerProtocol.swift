@@ -76,7 +76,7 @@ enum FuzzManagerProtocol {
             ]),
             requests([
                 ManagerRequest(object: 0, method: "create", arguments: ["Array", .none, ["i", .list([5, 6])]]),
-                ManagerRequest(object: 1, method: "__setitem__", arguments: [-1, 1 << 40]),
+                ManagerRequest(object: 1, method: "__setitem__", arguments: [-1, .int(1 << 40)]),
                 ManagerRequest(object: 1, method: "__getitem__", arguments: [1]),
                 ManagerRequest(object: 0, method: "create", arguments: ["JoinableQueue", .none, [1]]),
                 ManagerRequest(object: 2, method: "put", arguments: [1, false]),
