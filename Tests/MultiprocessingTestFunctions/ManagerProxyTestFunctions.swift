@@ -80,6 +80,13 @@ public enum ManagerProxyTestFunctions {
         }
     }
 
+    /// Sets `ready`, then waits until every item of the queue is done (until it is killed).
+    public static let joinQueue = ProcessFunction("test.manager.joinable.join") {
+        (arguments: Blocking<JoinableQueueProxy<Int>>) -> Bool in
+        try arguments.ready.set()
+        return try arguments.object.join()
+    }
+
     /// Uses a manager's pool from a child: `apply(square, 7)` and the sum of `map(square, 0..<10)`.
     public static let usePool = ProcessFunction("test.manager.pool.use") { (pool: PoolProxy) -> [Int] in
         [try pool.apply(PoolTestFunctions.square, 7), try pool.map(PoolTestFunctions.square, 0..<10).reduce(0, +)]
@@ -96,7 +103,7 @@ public enum ManagerProxyTestFunctions {
     public static let all: [RegisteredFunction] = [
         acquireSemaphore.registration, acquireLock.registration, waitForFlag.registration,
         holdCondition.registration, holdConditionLock.registration,
-        passBarrier.registration, setArrayElement.registration, squareJobs.registration, usePool.registration,
+        passBarrier.registration, setArrayElement.registration, squareJobs.registration, usePool.registration, joinQueue.registration,
         waitOnPool.registration,
     ]
 }

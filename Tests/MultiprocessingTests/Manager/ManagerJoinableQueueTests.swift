@@ -49,5 +49,20 @@ extension MultiprocessingSuite {
                 #expect(missing?.remoteDescription?.hasPrefix("AttributeError") == true)
             }
         }
+
+        @Test
+        func aJoinerThatDisconnectsLeavesTheQueueServing() throws {
+            let context = workerContext(.spawn)
+            try withManager(context: context) { manager in
+                let queue = try manager.joinableQueue(of: Int.self)
+                try queue.put(1)
+                let ready = try manager.event()
+                try killWhileBlocked(ManagerProxyTestFunctions.joinQueue, Blocking(queue, ready: ready),
+                                     ready: ready, context: context)
+                #expect(try queue.get(timeout: .seconds(5)) == 1)
+                try queue.taskDone()
+                #expect(try queue.join(timeout: .seconds(5)))
+            }
+        }
     }
 }
