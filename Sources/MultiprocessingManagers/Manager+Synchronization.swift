@@ -20,6 +20,11 @@ extension Manager {
         return SemaphoreProxy(try create("BoundedSemaphore", [.int(value)], name: name))
     }
 
+    /// A new re-entrant lock, as Python's `manager.RLock()`; with a `name`, the lock of that name.
+    public func rLock(name: String? = nil) throws(MultiprocessingError) -> RLockProxy {
+        RLockProxy(try create("RLock", name: name))
+    }
+
     /// A new condition variable with a re-entrant lock of its own, as Python's `manager.Condition()`; with a
     /// `name`, the condition of that name.
     public func condition(name: String? = nil) throws(MultiprocessingError) -> ConditionProxy {

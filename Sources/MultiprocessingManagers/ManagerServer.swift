@@ -244,6 +244,7 @@ final class ManagerServer: @unchecked Sendable {
         case "Event": return ServerEvent()
         case "Semaphore", "BoundedSemaphore":
             return try ServerSemaphore(value: arguments.integer(0, typeid, default: 1), bounded: typeid != "Semaphore")
+        case "RLock": return ServerRLock()
         case "Condition": return ServerCondition()
         case "Barrier": return try ServerBarrier(arguments)
         case "Array": return try ServerArray(arguments)

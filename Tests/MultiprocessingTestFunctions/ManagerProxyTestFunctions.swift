@@ -23,6 +23,15 @@ public enum ManagerProxyTestFunctions {
         return "acquired"
     }
 
+    /// Sets `ready`, then takes the re-entrant lock, waiting as long as it takes; returns "acquired" (and exits
+    /// holding it).
+    public static let acquireRLock = ProcessFunction("test.manager.rlock.acquire") {
+        (arguments: Blocking<RLockProxy>) -> String in
+        try arguments.ready.set()
+        try arguments.object.acquire()
+        return "acquired"
+    }
+
     /// Holding the condition's lock, sets `ready` and waits until the value is true (up to 10 s); returns
     /// whether it became true.
     public static let waitForFlag = ProcessFunction("test.manager.condition.wait") {
@@ -101,9 +110,9 @@ public enum ManagerProxyTestFunctions {
     }
 
     public static let all: [RegisteredFunction] = [
-        acquireSemaphore.registration, acquireLock.registration, waitForFlag.registration,
-        holdCondition.registration, holdConditionLock.registration,
-        passBarrier.registration, setArrayElement.registration, squareJobs.registration, usePool.registration, joinQueue.registration,
+        acquireSemaphore.registration, acquireLock.registration, acquireRLock.registration, waitForFlag.registration,
+        holdCondition.registration, holdConditionLock.registration, passBarrier.registration,
+        setArrayElement.registration, squareJobs.registration, joinQueue.registration, usePool.registration,
         waitOnPool.registration,
     ]
 }

@@ -1,6 +1,6 @@
-// The manager variants of CPython's `_TestSemaphore`, `_TestCondition`, `_TestBarrier`, `_TestQueue.test_task_done`
-// and `TestSyncManagerTypes.test_array`: the objects are a manager's proxies, the manager's server is started with
-// the scenario's start method, and the other parties are child processes.
+// The manager variants of CPython's `_TestLock`, `_TestSemaphore`, `_TestCondition`, `_TestBarrier`,
+// `_TestQueue.test_task_done` and `TestSyncManagerTypes.test_array`: the objects are a manager's proxies, the
+// manager's server is started with the scenario's start method, and the other parties are child processes.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,6 +67,36 @@ public enum ManagerSynchronizationScenarios {
             let semaphore = try manager.boundedSemaphore(2)
             return ["steps": try semaphoreSteps(semaphore), "release.3": errorCode { try semaphore.release() },
                     "value": "\(try semaphore.value())"]
+        }
+    }
+
+    // MARK: Locks
+
+    // CPython: _TestLock.test_lock
+    public static let lock = Scenario("conformance.manager.lock") { method in
+        try withManager(context: context(method)) { manager in
+            let lock = try manager.lock()
+            return ["acquire": "\(try lock.acquire())", "acquire(False)": "\(try lock.acquire(blocking: false))",
+                    "release": errorCode { try lock.release() }, "release.again": errorCode { try lock.release() }]
+        }
+    }
+
+    // CPython: _TestLock.test_lock_context
+    public static let lockContext = Scenario("conformance.manager.lockContext") { method in
+        try withManager(context: context(method)) { manager in
+            let lock = try manager.lock()
+            return ["with": errorCode { try lock.withLock {} }, "locked after": "\(try !lock.acquire(blocking: false))"]
+        }
+    }
+
+    // CPython: _TestLock.test_rlock
+    public static let rLock = Scenario("conformance.manager.rlock") { method in
+        try withManager(context: context(method)) { manager in
+            let lock = try manager.rLock()
+            let acquired = try (0..<3).map { _ in "\(try lock.acquire())" }
+            let released = (0..<3).map { _ in errorCode { try lock.release() } }
+            return ["acquire": acquired.joined(separator: ","), "release": released.joined(separator: ","),
+                    "release.again": errorCode { try lock.release() }]
         }
     }
 
@@ -428,7 +458,8 @@ public enum ManagerSynchronizationScenarios {
     }
 
     public static let all: [RegisteredFunction] = [
-        semaphore.registration, boundedSemaphore.registration, waitOnCondition.registration,
+        lock.registration, lockContext.registration, rLock.registration, semaphore.registration,
+        boundedSemaphore.registration, waitOnCondition.registration,
         waitForStates.registration, notify.registration, notifyAll.registration, notifyN.registration,
         conditionTimeout.registration, waitFor.registration, waitForTimeout.registration, pass.registration,
         waitTwice.registration, defaultTimeoutParty.registration, barrier.registration, barrier10.registration,
