@@ -82,6 +82,10 @@ enum FuzzManagerProtocol {
                 ManagerRequest(object: 2, method: "put", arguments: [1, false]),
                 ManagerRequest(object: 2, method: "task_done", arguments: []),
                 ManagerRequest(object: 2, method: "task_done", arguments: []),
+                ManagerRequest(object: 0, method: "create", arguments: ["RLock", .none, []]),
+                ManagerRequest(object: 3, method: "acquire", arguments: [false]),
+                ManagerRequest(object: 3, method: "acquire", arguments: [false]),
+                ManagerRequest(object: 3, method: "release", arguments: []),
             ]),
         ]
     }
