@@ -80,6 +80,22 @@ public struct PoolProxy: Codable, Sendable {
         }
     }
 
+    /// `function` applied to every pair, as Python's `pool.starmap` for a function of two arguments.
+    public func starmap<First, Second, Result>(
+        _ function: ProcessFunction<Pair<First, Second>, Result>, _ items: some Sequence<(First, Second)>,
+        chunksize: Int? = nil
+    ) throws -> [Result] {
+        try starmapAsync(function, items, chunksize: chunksize).get()
+    }
+
+    /// Starts ``starmap(_:_:chunksize:)`` and returns at once, as Python's `pool.starmap_async`.
+    public func starmapAsync<First, Second, Result>(
+        _ function: ProcessFunction<Pair<First, Second>, Result>, _ items: some Sequence<(First, Second)>,
+        chunksize: Int? = nil
+    ) throws -> ManagedAsyncResult<[Result]> {
+        try mapAsync(function, items.map { Pair($0.0, $0.1) }, chunksize: chunksize)
+    }
+
     private func submit(_ method: String, _ function: String, _ chunks: [_EncodedChunk]) throws -> Int {
         let wire: [ManagedValue] = chunks.map { .list([.encoded($0.bytes), .int($0.count)]) }
         let reply: ManagedValue

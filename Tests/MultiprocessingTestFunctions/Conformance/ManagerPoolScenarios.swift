@@ -29,6 +29,16 @@ public enum ManagerPoolScenarios {
         }
     }
 
+    // CPython: _TestPool.test_starmap
+    public static let starmap = Scenario("conformance.manager.pool.starmap") { method in
+        try withTwoWorkers(method) { pool in
+            let pairs = (0..<10).map { ($0, $0 + 1) }
+            let products = pairs.map { $0.0 * $0.1 }
+            return ["starmap": "\(try pool.starmap(F.multiply, pairs) == products)",
+                    "starmap chunksize 20": "\(try pool.starmap(F.multiply, pairs, chunksize: 20) == products)"]
+        }
+    }
+
     // CPython: _TestPool.test_map_async
     public static let mapAsync = Scenario("conformance.manager.pool.mapAsync") { method in
         try withTwoWorkers(method) { pool in
@@ -101,7 +111,7 @@ public enum ManagerPoolScenarios {
     }
 
     public static let all: [RegisteredFunction] = [
-        apply.registration, map.registration, mapAsync.registration, mapChunksize.registration,
+        apply.registration, map.registration, starmap.registration, mapAsync.registration, mapChunksize.registration,
         asyncApply.registration, asyncTimeout.registration, emptyIterable.registration, terminate.registration,
         traceback.registration,
     ]

@@ -20,6 +20,12 @@ extension MultiprocessingSuite {
             #expect(try observe(S.map, method) == ["map": "true", "map chunksize 20": "true"])
         }
 
+        // CPython: _TestPool.test_starmap
+        @Test(arguments: allMethods)
+        func starmap(method: StartMethod) throws {
+            #expect(try observe(S.starmap, method) == ["starmap": "true", "starmap chunksize 20": "true"])
+        }
+
         // CPython: _TestPool.test_map_async
         @Test(arguments: allMethods)
         func mapAsync(method: StartMethod) throws {

@@ -18,6 +18,7 @@ extension MultiprocessingSuite {
                 #expect(try pool.map(PoolTestFunctions.square, 0..<10) == (0..<10).map { $0 * $0 + 1 })
                 #expect(try pool.map(PoolTestFunctions.square, [Int]()) == [])
                 #expect(try pool.map(PoolTestFunctions.square, 0..<5, chunksize: 2) == [1, 2, 5, 10, 17])
+                #expect(try pool.starmap(PoolTestFunctions.multiply, [(2, 3), (4, 5)]) == [6, 20])
                 let pending = try pool.applyAsync(PoolTestFunctions.sleep, 300)
                 #expect(try !pending.isReady())
                 #expect(try pending.get(timeout: .seconds(10)) == 300)
