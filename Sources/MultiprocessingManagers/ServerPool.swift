@@ -20,6 +20,8 @@ final class ServerPool: ServerObject {
     /// The chunk IDs of each job not handed over yet.
     private var jobs: [Int: [Int]] = [:]
     private var nextJob = 1
+    /// The chunks of jobs whose client hung up while it waited: their outcomes are forgotten once they come.
+    private var abandoned: [Int] = []
     /// Whether the pool's workers still count against ``maximumWorkers``.
     private var holdsWorkers = true
 
@@ -52,6 +54,7 @@ final class ServerPool: ServerObject {
     }
 
     func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
+        forgetAbandoned(monitor)
         switch method {
         case "apply_async", "map_async":
             guard case .string(let function) = try arguments.argument(0, method),
@@ -96,7 +99,7 @@ final class ServerPool: ServerObject {
             releaseWorkers()
             return .none
         case "__repr__": return .string("<multiprocessing.pool.Pool state=\(pool._isRunning ? "RUN" : "CLOSE") "
-            + "pool_size=\(pool.processes)>")
+            + "pool_size=\(pool.processes) jobs=\(jobs.count) abandoned=\(abandoned.count)>")
         default: throw ServerMethodError.noMethod(typeid, method)
         }
     }
@@ -127,6 +130,7 @@ final class ServerPool: ServerObject {
             if let deadline, clock.now >= deadline { throw ServerMethodError("TimeoutError") }
             if monitor.clientHasLeft {
                 jobs[job] = nil
+                abandoned += ids
                 throw clientLeftError
             }
         }
@@ -142,6 +146,14 @@ final class ServerPool: ServerObject {
             return .list([.string(error.code.description), .string(message),
                           error.remoteDescription.map { .string($0) } ?? .none, error.index.map { .int($0) } ?? .none])
         }
+    }
+
+    /// Forgets the outcomes of abandoned chunks that finished, without the server's lock.
+    private func forgetAbandoned(_ monitor: ServerMonitor) {
+        guard !abandoned.isEmpty else { return }
+        let pending = abandoned
+        abandoned = []
+        abandoned += monitor.unlocked { pool._discard(pending) }
     }
 
     private func releaseWorkers() {

@@ -90,6 +90,12 @@ extension Pool {
         }
     }
 
+    /// Forgets the outcomes of the chunks `ids` that finished (no one will ask for them); returns the others, to
+    /// forget later. Does not wait.
+    package func _discard(_ ids: [Int]) -> [Int] {
+        engine.lock.withLock { ids.filter { engine.finished.removeValue(forKey: $0) == nil } }
+    }
+
     /// Whether the pool still takes tasks.
     package var _isRunning: Bool { engine.lock.withLock { engine.state == .running } }
 }

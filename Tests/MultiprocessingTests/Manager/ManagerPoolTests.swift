@@ -79,6 +79,8 @@ extension MultiprocessingSuite {
                 try killWhileBlocked(ManagerProxyTestFunctions.waitOnPool, Blocking(pool, ready: ready),
                                      ready: ready, context: context)
                 #expect(try pool.apply(PoolTestFunctions.square, 4) == 17)
+                // The left client's job is forgotten, its outcome too once it came.
+                #expect(pool.proxy.description.hasSuffix("jobs=0 abandoned=0>"))
                 let dict = try manager.dict()
                 try dict.set("alive", true)
                 #expect(try dict["alive"] == true)
