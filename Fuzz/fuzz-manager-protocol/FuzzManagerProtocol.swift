@@ -61,6 +61,32 @@ enum FuzzManagerProtocol {
                 ManagerRequest(object: 0, method: "create", arguments: ["Event", .none, []]),
                 ManagerRequest(object: 4, method: "set", arguments: []),
             ]),
+            requests([
+                ManagerRequest(object: 0, method: "create", arguments: ["BoundedSemaphore", .none, [2]]),
+                ManagerRequest(object: 1, method: "acquire", arguments: [false]),
+                ManagerRequest(object: 1, method: "release", arguments: [2]),
+                ManagerRequest(object: 0, method: "create", arguments: ["Condition", .none, []]),
+                ManagerRequest(object: 2, method: "acquire", arguments: [false, 0.1]),
+                ManagerRequest(object: 2, method: "notify", arguments: [3]),
+                ManagerRequest(object: 2, method: "release", arguments: []),
+                ManagerRequest(object: 0, method: "create", arguments: ["Barrier", .none, [3, 0.5]]),
+                ManagerRequest(object: 3, method: "n_waiting", arguments: []),
+                ManagerRequest(object: 3, method: "abort", arguments: []),
+                ManagerRequest(object: 3, method: "reset", arguments: []),
+            ]),
+            requests([
+                ManagerRequest(object: 0, method: "create", arguments: ["Array", .none, ["i", .list([5, 6])]]),
+                ManagerRequest(object: 1, method: "__setitem__", arguments: [-1, .int(1 << 40)]),
+                ManagerRequest(object: 1, method: "__getitem__", arguments: [1]),
+                ManagerRequest(object: 0, method: "create", arguments: ["JoinableQueue", .none, [1]]),
+                ManagerRequest(object: 2, method: "put", arguments: [1, false]),
+                ManagerRequest(object: 2, method: "task_done", arguments: []),
+                ManagerRequest(object: 2, method: "task_done", arguments: []),
+                ManagerRequest(object: 0, method: "create", arguments: ["RLock", .none, []]),
+                ManagerRequest(object: 3, method: "acquire", arguments: [false]),
+                ManagerRequest(object: 3, method: "acquire", arguments: [false]),
+                ManagerRequest(object: 3, method: "release", arguments: []),
+            ]),
         ]
     }
 
@@ -104,11 +130,13 @@ enum FuzzManagerProtocol {
             // Timeouts as the server reads them, whatever the client sent.
             for index in request.arguments.indices { _ = try? request.arguments.timeout(index) }
             // A blocking call would wait for another client that never comes: only non-blocking ones run.
-            if ["get", "acquire", "wait", "join"].contains(request.method) && request.arguments.first != .bool(false)
-                && request.method != "wait" {
+            if ["get", "acquire"].contains(request.method) && request.arguments.first != .bool(false) { continue }
+            if request.method == "put" && (request.arguments.count < 2 || request.arguments[1] != .bool(false)) {
                 continue
             }
-            if request.method == "wait" { continue }
+            if ["wait", "join"].contains(request.method) { continue }
+            // A pool starts processes: not in a fuzz target.
+            if request.object == 0 && request.method == "create" && request.arguments.first == "Pool" { continue }
             let reply: ManagerReply
             do {
                 reply = .value(try server.monitor.withLock { try server.dispatch(request) })

@@ -19,7 +19,7 @@ public struct LockProxy: Codable, Sendable {
 
     /// Takes the lock, waiting up to `timeout` (`nil`: as long as it takes); returns whether it did.
     ///
-    /// - Throws: ``MultiprocessingError/Code/invalidArgument`` for a negative `timeout` (Python's `ValueError`);
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout` (Python's `ValueError`);
     ///   otherwise as ``ObjectProxy/call(_:arguments:waiting:)``.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {

@@ -22,7 +22,9 @@ struct ManagerServerConfiguration: Codable, Sendable {
 /// (``ManagerAuthentication``) and then answers its requests one by one. A thread per client lets a blocking
 /// method (a lock's `acquire`, a queue's `get`, an event's `wait`) wait on the server's condition variable
 /// without holding up other clients; every method runs under the one ``ServerMonitor`` lock, so objects need no
-/// locks of their own. A `shutdown` request shuts the listening socket down, the accept loop ends, and the
+/// locks of their own. Each connection calls through its own view of the monitor, which knows the client: a wait
+/// ends when the client hangs up, and when the connection ends its objects let go of what it held. A `shutdown`
+/// request shuts the listening socket down, the accept loop ends, the server's pools are terminated, and the
 /// function returns (the process exits). The server never removes its socket file: the ``Manager`` that owns
 /// the private directory does, even when the server was killed.
 ///
@@ -42,6 +44,8 @@ final class ManagerServer: @unchecked Sendable {
     private var objects: [Int: any ServerObject] = [:]
     private var names: [String: Int] = [:]
     private var nextID = 1
+    /// The workers of this server's pools, against ``ServerPool/maximumWorkers``.
+    var poolWorkers = 0
     private var listener: Int32 = -1
     /// The descriptors of the connections in the handshake, oldest first. A connection's thread removes its own
     /// before closing it, so the accept loop never shuts down a descriptor that has been reused.
@@ -75,7 +79,9 @@ final class ManagerServer: @unchecked Sendable {
             if client < 0 {
                 switch _currentErrno() {
                 case .invalidArgument, .badFileDescriptor:
-                    return accepted  // Shut down.
+                    // Shut down: no pool's worker outlives the server.
+                    monitor.withLock { for case let pool as ServerPool in objects.values { pool.terminate() } }
+                    return accepted
                 case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .noMemory:
                     // Out of descriptors or memory: free some by aborting the oldest handshake, then go on.
                     abortOldestHandshake()
@@ -91,7 +97,7 @@ final class ManagerServer: @unchecked Sendable {
                 pending.append(client)
             }
             startThread(for: Connection(descriptor: FileDescriptor(rawValue: client), readable: true, writable: true,
-                                        isSocket: true), descriptor: client)
+                                        isSocket: true), descriptor: client, number: accepted)
         }
     }
 
@@ -115,21 +121,23 @@ final class ManagerServer: @unchecked Sendable {
         let server: ManagerServer
         let connection: Connection
         let descriptor: Int32
+        let client: Int
 
-        init(server: ManagerServer, connection: Connection, descriptor: Int32) {
+        init(server: ManagerServer, connection: Connection, descriptor: Int32, client: Int) {
             self.server = server
             self.connection = connection
             self.descriptor = descriptor
+            self.client = client
         }
     }
 
-    private func startThread(for connection: Connection, descriptor: Int32) {
-        let start = Unmanaged.passRetained(ThreadStart(server: self, connection: connection, descriptor: descriptor))
-            .toOpaque()
+    private func startThread(for connection: Connection, descriptor: Int32, number: Int) {
+        let start = Unmanaged.passRetained(ThreadStart(server: self, connection: connection, descriptor: descriptor,
+                                                       client: number)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { raw in
             let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
-            start.server.handle(start.connection, descriptor: start.descriptor)
+            start.server.handle(start.connection, descriptor: start.descriptor, client: start.client)
             return nil
         }, start)
         if result == 0 {
@@ -141,16 +149,19 @@ final class ManagerServer: @unchecked Sendable {
         }
     }
 
-    /// Authenticates one client and answers its requests until it hangs up.
-    private func handle(_ connection: Connection, descriptor: Int32) {
+    /// Authenticates one client and answers its requests until it hangs up; then the objects let go of what the
+    /// client held (a condition's lock).
+    private func handle(_ connection: Connection, descriptor: Int32, client: Int) {
         defer { connection.close() }
         let authenticated = ManagerAuthentication.deliverChallenge(connection, key: authkey, limits: handshake)
         finishHandshake(descriptor)
         guard authenticated else { return }
+        let monitor = self.monitor.forClient(descriptor, id: client)
+        defer { monitor.withLock { for object in objects.values { object.clientLeft(client) } } }
         while let request = try? connection.recv(message: ManagerRequest.self) {
             let reply: ManagerReply
             do {
-                reply = .value(try monitor.withLock { try dispatch(request) })
+                reply = .value(try monitor.withLock { try dispatch(request, monitor: monitor) })
             } catch {
                 reply = .failure("\(error)")
             }
@@ -162,7 +173,9 @@ final class ManagerServer: @unchecked Sendable {
         }
     }
 
-    func dispatch(_ request: ManagerRequest) throws -> ManagedValue {
+    /// Runs `request` under the monitor's lock, for the client of `monitor` (by default, for no connection).
+    func dispatch(_ request: ManagerRequest, monitor: ServerMonitor? = nil) throws -> ManagedValue {
+        let monitor = monitor ?? self.monitor
         guard request.object == ManagerControl.serverObject else {
             guard let object = objects[request.object] else {
                 throw ServerMethodError("KeyError: no object with id \(request.object) on the server")
@@ -221,11 +234,20 @@ final class ManagerServer: @unchecked Sendable {
                 _ = try namespace.call("__setattr__", ["value", arguments.first ?? .none], monitor: monitor)
             }
             return namespace
-        case "Queue":
-            if case .int(let maxsize)? = arguments.first { return ServerQueue(maxsize: maxsize) }
-            return ServerQueue()
+        case "Queue", "JoinableQueue":
+            if case .int(let maxsize)? = arguments.first {
+                return ServerQueue(maxsize: maxsize, joinable: typeid == "JoinableQueue")
+            }
+            return ServerQueue(joinable: typeid == "JoinableQueue")
         case "Lock": return ServerLock()
         case "Event": return ServerEvent()
+        case "Semaphore", "BoundedSemaphore":
+            return try ServerSemaphore(value: arguments.integer(0, typeid, default: 1), bounded: typeid != "Semaphore")
+        case "RLock": return ServerRLock()
+        case "Condition": return ServerCondition()
+        case "Barrier": return try ServerBarrier(arguments)
+        case "Array": return try ServerArray(arguments)
+        case "Pool": return try ServerPool(arguments, server: self)
         default:
             guard let type = FunctionRegistry.attachment(named: ManagedType.registrationName(typeid)) as? ManagedType else {
                 throw ServerMethodError("KeyError: '\(typeid)' is not a type this manager's executable registered "

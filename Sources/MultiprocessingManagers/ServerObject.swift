@@ -4,6 +4,12 @@ import Multiprocessing
 protocol ServerObject: AnyObject {
     var typeid: String { get }
     func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue
+    /// The connection numbered `client` ended (under the monitor's lock): what it held for itself goes.
+    func clientLeft(_ client: Int)
+}
+
+extension ServerObject {
+    func clientLeft(_ client: Int) {}
 }
 
 /// An error a server-side method throws: described as Python's exception, as `KeyError: 'x'`.
@@ -26,7 +32,6 @@ extension Array where Element == ManagedValue {
         return self[index]
     }
 
-    /// An optional timeout in seconds, as a duration.
     /// The timeout in seconds at `index` (`nil`: none given, or `None`): what a client sent, so any value. One of
     /// more than ``longestTimeout`` seconds waits for ever; a negative or NaN one is Python's `ValueError`.
     func timeout(_ index: Int) throws -> Duration? {
@@ -46,3 +51,18 @@ extension Array where Element == ManagedValue {
     /// A billion seconds (about 32 years); longer timeouts wait for ever (and fit no `Int64` of nanoseconds).
     static var longestTimeout: Double { 1e9 }
 }
+
+extension Array where Element == ManagedValue {
+    /// The integer argument at `index`, `fallback` when there is none (or it is `None`).
+    func integer(_ index: Int, _ method: String, default fallback: Int) throws -> Int {
+        guard index < count else { return fallback }
+        switch self[index] {
+        case .int(let value): return value
+        case .none: return fallback
+        default: throw ServerMethodError("TypeError: \(method) takes an integer, not \(self[index])")
+        }
+    }
+}
+
+/// Why a waiting method stopped without an answer: its client hung up. The thread has no one to reply to.
+let clientLeftError = ServerMethodError("ConnectionError: the client hung up while it waited")

@@ -1,16 +1,24 @@
 import Multiprocessing
 
-/// A queue on the server: `put` never blocks (no maximum size), `get` waits up to its timeout.
+/// A queue on the server: `put` waits for room in a queue with a maximum size, `get` waits up to its timeout.
+///
+/// A joinable one (Python's `JoinableQueue`) also counts the items put and not yet marked done with `task_done`;
+/// `join` waits until that count is 0.
 final class ServerQueue: ServerObject {
-    var typeid: String { "Queue" }
+    let typeid: String
     private var items: [ManagedValue] = []
     private var head = 0
     /// The most items it holds; 0 or less: no limit, as Python's `Queue(maxsize)`.
     private let maxsize: Int
+    /// Items put and not marked done yet (joinable queues only).
+    private var unfinished = 0
 
-    init(maxsize: Int = 0) {
+    init(maxsize: Int = 0, joinable: Bool = false) {
         self.maxsize = maxsize
+        typeid = joinable ? "JoinableQueue" : "Queue"
     }
+
+    private var isJoinable: Bool { typeid == "JoinableQueue" }
 
     private var isFull: Bool { maxsize > 0 && items.count - head >= maxsize }
 
@@ -23,11 +31,21 @@ final class ServerQueue: ServerObject {
                 throw ServerMethodError("Full")
             }
             items.append(item)
+            if isJoinable { unfinished += 1 }
             return .none
         case "full": return .bool(isFull)
+        case "task_done" where isJoinable:
+            guard unfinished > 0 else { throw ServerMethodError("ValueError: task_done() called too many times") }
+            unfinished -= 1
+            return .none
+        case "join" where isJoinable:
+            guard monitor.wait(timeout: try arguments.timeout(0), until: { unfinished == 0 }) else {
+                return .bool(false)
+            }
+            return .bool(true)
         case "get":
             let block = arguments.first != .bool(false)
-            let ready = try monitor.wait(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
+            let ready = try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
             guard ready else { throw ServerMethodError("Empty") }
             let item = items[head]
             head += 1
@@ -52,7 +70,7 @@ final class ServerLock: ServerObject {
         switch method {
         case "acquire":
             let block = arguments.first != .bool(false)
-            guard try monitor.wait(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
+            guard try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
                 return .bool(false)
             }
             locked = true

@@ -152,7 +152,8 @@ public enum TestFunctions {
         pingPong.registration, produce.registration, squareWorker.registration, simpleGreeting.registration,
         openDescriptors.registration, startSleeper.registration, forkScenario.registration,
         holdWithoutReading.registration, lineage.registration, currentMembers.registration,
-    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + PoolTestFunctions.all + ConformanceFunctions.all
+    ] + SynchronizationTestFunctions.all + ManagerTestFunctions.all + ManagerProxyTestFunctions.all
+        + PoolTestFunctions.all + ConformanceFunctions.all
         + SharedMemoryTestFunctions.all
         + ResourceTestFunctions.all
 }

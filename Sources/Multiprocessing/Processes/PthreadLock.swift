@@ -22,6 +22,13 @@ package final class _PthreadLock: @unchecked Sendable {
         return try body()
     }
 
+    /// Runs `body` with the lock released (call it with the lock held); takes the lock again afterwards.
+    package func unlocked<T>(_ body: () throws -> T) rethrows -> T {
+        precondition(pthread_mutex_unlock(mutex) == 0, "pthread_mutex_unlock")
+        defer { precondition(pthread_mutex_lock(mutex) == 0, "pthread_mutex_lock") }
+        return try body()
+    }
+
     /// Waits for a signal; call with the lock held.
     package func wait() {
         precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait")

@@ -63,4 +63,5 @@ public enum ConformanceFunctions {
     public static let all: [RegisteredFunction] = ProcessScenarios.all + QueueScenarios.all
         + SynchronizationScenarios.all + BarrierScenarios.all + SharedScenarios.all + PoolScenarios.all
         + ConnectionScenarios.all + ManagerScenarios.all
+        + ManagerSynchronizationScenarios.all + ManagerPoolScenarios.all
 }

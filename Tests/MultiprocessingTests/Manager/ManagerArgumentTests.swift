@@ -53,6 +53,42 @@ extension MultiprocessingSuite {
         }
 
         @Test
+        func theNewProxiesRefuseNegativeTimeoutsAndTheServerWhatOnlyAnotherClientCouldSend() throws {
+            try withManager(context: workerContext(.spawn)) { manager in
+                let semaphore = try manager.semaphore()
+                let condition = try manager.condition()
+                let barrier = try manager.barrier(parties: 2)
+                let queue = try manager.joinableQueue(of: Int.self)
+                expectInvalid { _ = try semaphore.acquire(timeout: .seconds(-1)) }
+                expectInvalid { _ = try condition.acquire(timeout: .seconds(-1)) }
+                expectInvalid { _ = try condition.wait(for: { false }, timeout: .seconds(-1)) }
+                expectInvalid { _ = try barrier.wait(timeout: .seconds(-1)) }
+                expectInvalid { _ = try queue.join(timeout: .seconds(-1)) }
+                expectInvalid { _ = try manager.barrier(parties: 2, timeout: .seconds(-1)) }
+                // Objects made from arguments a Swift caller cannot pass: Python's errors, and the server goes on.
+                let refused: [(String, [ManagedValue], String)] = [
+                    ("Semaphore", [-1], "ValueError"), ("BoundedSemaphore", ["2"], "TypeError"),
+                    ("Barrier", [0], "ValueError"), ("Barrier", [2, .double(.nan)], "ValueError"),
+                    ("Barrier", [], "TypeError"), ("Array", ["i", 3], "TypeError"),
+                    ("Array", ["x", []], "ValueError"), ("Array", ["B", [256]], "OverflowError"),
+                    ("Pool", [0], "ValueError"), ("Pool", ["two"], "TypeError"), ("Pool", [1_000_000], "ValueError"),
+                ]
+                for (typeid, arguments, expected) in refused {
+                    let error = #expect(throws: MultiprocessingError.self) { try manager.create(typeid, arguments) }
+                    #expect(error?.remoteDescription?.hasPrefix(expected) == true, "\(typeid)\(arguments)")
+                }
+                // A condition's notify of any count, a barrier's wait with a timeout of any size.
+                try condition.withLock {
+                    for count: ManagedValue in [.int(Int.min), .int(Int.max), 0] {
+                        try condition.proxy.call("notify", arguments: [count])
+                    }
+                }
+                try barrier.proxy.call("reset")
+                #expect(try manager.value(1).get() == 1)
+            }
+        }
+
+        @Test
         func theServerReadsTimeoutsSafely() throws {
             let arguments: [ManagedValue] = [.double(.nan), .double(1e300), .int(Int.max), .int(-1), .double(0.25), 3]
             #expect(throws: (any Error).self) { try arguments.timeout(0) }

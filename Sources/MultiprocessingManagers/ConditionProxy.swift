@@ -1,0 +1,100 @@
+import Multiprocessing
+
+/// A condition variable held by a ``Manager``'s server, as Python's `manager.Condition()`: a re-entrant lock,
+/// and waits that a ``notify(_:)`` ends.
+///
+/// ```swift
+/// try condition.withLock {
+///     try condition.wait(for: { try ready.get() }, timeout: .seconds(5))
+/// }
+/// ```
+///
+/// The lock belongs to the proxy's connection: a proxy passed to another process is a different owner, but
+/// two threads sharing one proxy are the same owner (and their calls take turns, so one thread's ``wait(timeout:)``
+/// holds up the other's calls: give each thread a proxy of its own). A client that disconnects releases the lock
+/// it held and leaves the waiters.
+public struct ConditionProxy: Codable, Sendable {
+    /// The untyped proxy underneath.
+    public let proxy: ObjectProxy
+
+    /// A typed view of `proxy` (which must refer to an object of the matching kind).
+    public init(_ proxy: ObjectProxy) {
+        self.proxy = proxy
+    }
+
+    /// Takes the lock (again, if this proxy holds it), waiting up to `timeout` (`nil`: as long as it takes);
+    /// returns whether it did.
+    ///
+    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
+    @discardableResult
+    public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
+        try _checkTimeout(timeout, "Condition.acquire")
+        return try proxy.call("acquire", arguments: [.bool(blocking), ManagedValue(seconds: timeout)],
+                              waiting: blocking ? timeout : .zero) == .bool(true)
+    }
+
+    /// Releases the lock once.
+    ///
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`RuntimeError`) when this proxy does not hold it.
+    public func release() throws(MultiprocessingError) {
+        try proxy.call("release")
+    }
+
+    /// Runs `body` holding the lock, as Python's `with condition:`.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        try acquire()
+        defer { try? release() }
+        return try body()
+    }
+
+    /// Releases the lock, waits for a notify (up to `timeout`; `nil`: no limit), and takes the lock again, however
+    /// long that takes. Call it holding the lock.
+    ///
+    /// - Returns: false when the timeout passed without a notify.
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`RuntimeError`) when this proxy does not hold the lock;
+    ///   `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
+    @discardableResult
+    public func wait(timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
+        try _checkTimeout(timeout, "Condition.wait")
+        // The lock is taken again after the timeout, which may take longer: no limit on the reply.
+        return try proxy.call("wait", arguments: [ManagedValue(seconds: timeout)], waiting: nil) == .bool(true)
+    }
+
+    /// Waits, as ``wait(timeout:)``, until `predicate` (evaluated here, holding the lock) holds or the timeout
+    /// passes; Python's `wait_for`, which its proxy also runs in the client.
+    ///
+    /// - Returns: the predicate's last value.
+    @discardableResult
+    public func wait(for predicate: () throws -> Bool, timeout: Duration? = nil) throws -> Bool {
+        try _checkTimeout(timeout, "Condition.wait(for:)")
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
+        while true {
+            if try predicate() { return true }
+            guard let deadline else {
+                try wait()
+                continue
+            }
+            let remaining = clock.now.duration(to: deadline)
+            if remaining <= .zero { return false }
+            try wait(timeout: remaining)
+        }
+    }
+
+    /// Wakes up to `count` waiters (none when `count` is not positive). Call it holding the lock.
+    ///
+    /// - Throws: `MultiprocessingError.Code.remoteError` (`RuntimeError`) when this proxy does not hold the lock.
+    public func notify(_ count: Int = 1) throws(MultiprocessingError) {
+        try proxy.call("notify", arguments: [.int(count)])
+    }
+
+    /// Wakes every waiter. Call it holding the lock.
+    public func notifyAll() throws(MultiprocessingError) {
+        try proxy.call("notify_all")
+    }
+
+    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
+    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
+    /// Decodes a proxy passed by another process; it connects on its first call.
+    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
+}
