@@ -5,27 +5,36 @@ import Multiprocessing
 import MultiprocessingTestFunctions
 import Testing
 
-/// The number of descriptors open in this process (the entries of `/proc/self/fd`, less the one that lists them).
-func openDescriptorCount() -> Int {
+/// The number of shared-memory descriptors (memfds) open in this process.
+func openSharedMemoryDescriptorCount() -> Int {
     guard let directory = opendir("/proc/self/fd") else { return -1 }
     defer { closedir(directory) }
     var count = 0
+    var target = [CChar](repeating: 0, count: 256)
     while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if name != "." && name != ".." { count += 1 }
+        guard name != "." && name != ".." else { continue }
+        let length = readlink("/proc/self/fd/\(name)", &target, target.count - 1)
+        guard length > 0 else { continue }
+        let link = String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if link.hasPrefix("/memfd:") { count += 1 }
     }
-    return count - 1
+    return count
 }
 
 /// Runs `body` and expects as many descriptors open afterwards as before (waiting a little for children's
 /// descriptors that other threads close).
+///
+/// Only the shared memory that every resource maps (memfds) is counted: tests of other modules run in this process
+/// at the same time, and open and close sockets, pipes and pidfds of their own (a runner's cell servers live
+/// across tests).
 func expectNoDescriptorLeak(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) rethrows {
-    let before = openDescriptorCount()
+    let before = openSharedMemoryDescriptorCount()
     try body()
-    var after = openDescriptorCount()
+    var after = openSharedMemoryDescriptorCount()
     for _ in 0..<20 where after != before {
         usleep(25_000)
-        after = openDescriptorCount()
+        after = openSharedMemoryDescriptorCount()
     }
     #expect(after == before, "descriptors open before: \(before), after: \(after)", sourceLocation: sourceLocation)
 }

@@ -40,14 +40,14 @@ extension MultiprocessingSuite {
             let value = try SharedValue<Int64>(0)
             let pool = try Pool(processes: 2, context: workerContext(method))
             defer { pool.terminate() }
-            let before = openDescriptorCount()
+            let before = openSharedMemoryDescriptorCount()
             let results = try pool.map(F.increment, Array(repeating: value, count: 20), chunksize: 3)
             #expect(value.value == 20)
             #expect(results.sorted() == Array(1...20))
             #expect(try pool.apply(F.increment, value) == 21)
             #expect(try pool.applyAsync(F.increment, value).get(timeout: .seconds(10)) == 22)
             // The duplicates the pool held for the tasks are closed once they are done.
-            #expect(openDescriptorCount() == before)
+            #expect(openSharedMemoryDescriptorCount() == before)
             pool.close()
             try pool.join()
         }
