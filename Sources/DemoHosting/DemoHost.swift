@@ -20,7 +20,7 @@ import Glibc
 ///
 /// A host does four things, each decided by its environment:
 /// - as a cell's child (`CellMode`), it runs the named demo and exits with its exit code;
-/// - as a cell server (``CellServer``), it forks each cell the runner asks for from itself, until the runner
+/// - as a cell server (`CellServer`), it forks each cell the runner asks for from itself, until the runner
 ///   closes its socket;
 /// - as a `Multiprocessing` child (`spawn`, `forkserver`), ``Multiprocessing/bootstrap(_:)`` runs the requested
 ///   function and exits;
