@@ -19,11 +19,13 @@ extension CellExecutor {
         for _ in 0..<2 {
             guard let server = CellServers.reserve(for: serverConfiguration) else { return nil }
             defer { server.finished() }
-            guard case .success(let output) = _pipe(), case .success(let errors) = _pipe(),
-                  case .success(let report) = _pipe()
-            else {
+            var pipes: [(readEnd: FileDescriptor, writeEnd: FileDescriptor)] = []
+            while pipes.count < 3, case .success(let pipe) = _pipe() { pipes.append(pipe) }
+            guard pipes.count == 3 else {
+                for pipe in pipes { [pipe.readEnd, pipe.writeEnd].forEach(_close) }
                 return failure("cannot start a cell in \(executable): no descriptors left", start: start, timeout)
             }
+            let (output, errors, report) = (pipes[0], pipes[1], pipes[2])
             let served: ServedCell
             do {
                 defer { [output.writeEnd, errors.writeEnd, report.writeEnd].forEach(_close) }
