@@ -13,38 +13,15 @@ import Multiprocessing
 /// two threads sharing one proxy are the same owner (and their calls take turns, so one thread's ``wait(timeout:)``
 /// holds up the other's calls: give each thread a proxy of its own). A client that disconnects releases the lock
 /// it held and leaves the waiters.
-public struct ConditionProxy: Codable, Sendable {
+public struct ConditionProxy: LockingProxy, Codable, Sendable {
+    public static let pythonName = "Condition"
+
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
     /// A typed view of `proxy` (which must refer to an object of the matching kind).
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
-    }
-
-    /// Takes the lock (again, if this proxy holds it), waiting up to `timeout` (`nil`: as long as it takes);
-    /// returns whether it did.
-    ///
-    /// - Throws: `MultiprocessingError.Code.invalidArgument` for a negative `timeout`.
-    @discardableResult
-    public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
-        try _checkTimeout(timeout, "Condition.acquire")
-        return try proxy.call("acquire", arguments: [.bool(blocking), ManagedValue(seconds: timeout)],
-                              waiting: blocking ? timeout : .zero) == .bool(true)
-    }
-
-    /// Releases the lock once.
-    ///
-    /// - Throws: `MultiprocessingError.Code.remoteError` (`RuntimeError`) when this proxy does not hold it.
-    public func release() throws(MultiprocessingError) {
-        try proxy.call("release")
-    }
-
-    /// Runs `body` holding the lock, as Python's `with condition:`.
-    public func withLock<T>(_ body: () throws -> T) throws -> T {
-        try acquire()
-        defer { try? release() }
-        return try body()
     }
 
     /// Releases the lock, waits for a notify (up to `timeout`; `nil`: no limit), and takes the lock again, however

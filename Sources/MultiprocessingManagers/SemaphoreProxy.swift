@@ -24,9 +24,7 @@ public struct SemaphoreProxy: Codable, Sendable {
     ///   ``ObjectProxy/call(_:arguments:waiting:)``.
     @discardableResult
     public func acquire(blocking: Bool = true, timeout: Duration? = nil) throws(MultiprocessingError) -> Bool {
-        try _checkTimeout(timeout, "Semaphore.acquire")
-        return try proxy.call("acquire", arguments: [.bool(blocking), ManagedValue(seconds: timeout)],
-                              waiting: blocking ? timeout : .zero) == .bool(true)
+        try proxy.acquire(blocking: blocking, timeout: timeout, "Semaphore.acquire")
     }
 
     /// Adds `count` to the value, waking as many waiters.

@@ -68,12 +68,10 @@ extension CellExecutor {
             }
             // The host reaps the cell only once every process of its namespace is gone, so every writer is gone
             // when the status arrives.
-            var termination = served.termination(timeout: .seconds(10))
+            let status = served.termination(timeout: .seconds(10))
             pump.pump(until: clock.now + .milliseconds(250), exitDescriptor: nil, clock: clock)
             let reported = CellReport.read(report.readEnd)
-            if let signal = reported.signal, termination == .exited(128 + signal.rawValue) {
-                termination = .signaled(signal)
-            }
+            let termination = reported.termination(status)
             var launchFailure: String?
             if termination == nil {
                 CellServers.discard(server)

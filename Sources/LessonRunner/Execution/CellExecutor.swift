@@ -154,9 +154,7 @@ public struct CellExecutor: Sendable {
         if container.containment == .pidNamespace, let report {
             let reported = CellReport.read(report.readEnd)
             strays += reported.strays
-            if let signal = reported.signal, termination == .exited(128 + signal.rawValue) {
-                termination = .signaled(signal)
-            }
+            termination = reported.termination(termination)
         }
 
         return DemoExecution(

@@ -31,4 +31,11 @@ struct CellReport {
         }
         return report
     }
+
+    /// How the cell ended, given its exit status: the reported signal where the status is the `128 + N` exit that
+    /// stands for it.
+    func termination(_ status: TerminationStatus?) -> TerminationStatus? {
+        if let signal, status == .exited(128 + signal.rawValue) { return .signaled(signal) }
+        return status
+    }
 }

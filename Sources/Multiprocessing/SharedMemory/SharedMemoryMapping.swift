@@ -25,7 +25,7 @@ final class SharedMemoryMapping: @unchecked Sendable {
     private let closed = Atomic<Bool>(false)
 
     /// New zero-filled shared memory of `size` bytes; `name` shows in `/proc/PID/maps` only (`memfd:name`).
-    init(size: Int, name: String) throws(MultiprocessingError) {
+    convenience init(size: Int, name: String) throws(MultiprocessingError) {
         precondition(size > 0, "shared memory must have a size")
         let raw = lx_memfd_create(name, 1 /* MFD_CLOEXEC */)
         guard raw >= 0 else {
@@ -36,14 +36,7 @@ final class SharedMemoryMapping: @unchecked Sendable {
             Glibc.close(raw)
             throw MultiprocessingError(.systemCallFailed, "cannot size shared memory", underlyingError: error)
         }
-        do {
-            base = try Self.map(raw, size: size)
-        } catch {
-            Glibc.close(raw)
-            throw error
-        }
-        descriptor = FileDescriptor(rawValue: raw)
-        self.size = size
+        try self.init(adopting: FileDescriptor(rawValue: raw), size: size)
     }
 
     /// Maps `size` bytes of `descriptor`, which this mapping then owns (also when the mapping fails).
@@ -60,20 +53,14 @@ final class SharedMemoryMapping: @unchecked Sendable {
 
     /// Maps shared memory another process made, received as `descriptor` (which this mapping then owns).
     /// `minimumSize` guards against a descriptor of the wrong kind.
-    init(receiving descriptor: FileDescriptor, minimumSize: Int, what: String) throws(MultiprocessingError) {
+    convenience init(receiving descriptor: FileDescriptor, minimumSize: Int, what: String)
+        throws(MultiprocessingError) {
         var information = stat()
         guard fstat(descriptor.rawValue, &information) == 0, Int(information.st_size) >= max(minimumSize, 1) else {
             _close(descriptor)
             throw MultiprocessingError(.codingFailed, "the descriptor passed for a \(what) is not one")
         }
-        size = Int(information.st_size)
-        do {
-            base = try Self.map(descriptor.rawValue, size: size)
-        } catch {
-            _close(descriptor)
-            throw error
-        }
-        self.descriptor = descriptor
+        try self.init(adopting: descriptor, size: Int(information.st_size))
     }
 
     private static func map(_ descriptor: Int32, size: Int) throws(MultiprocessingError) -> UnsafeMutableRawPointer {
