@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -28,6 +29,20 @@
 int lx_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
 
 int lx_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int lx_fill_random(void *buffer, unsigned long length) {
+    unsigned char *bytes = buffer;
+    while (length > 0) {
+        ssize_t got = getrandom(bytes, length, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        bytes += got;
+        length -= (unsigned long)got;
+    }
+    return 0;
+}
 
 int lx_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }
 

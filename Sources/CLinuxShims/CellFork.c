@@ -7,6 +7,8 @@
 #include "CLinuxShims.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -31,5 +33,39 @@ int lx_mount_own_proc(void) {
     if (unshare(CLONE_NEWNS) != 0) return -1;
     // Private first, so that the new mount does not propagate back to the parent's mount namespace.
     if (mount(NULL, "/proc", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
+    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+// Cells that share a mount namespace one after another. Each mount namespace that ends frees its mounts, and the
+// kernel waits for an expedited RCU grace period to do that (`namespace_unlock`): an IPI to every CPU and a wait,
+// serialised between concurrent cells. A namespace per cell therefore cost a forked cell about 0.2 ms and kept two
+// concurrent cells from running twice as many as one. A namespace that 32 cells use in turn pays that once.
+int lx_make_cell_mount_namespace(int own_mount_namespace) {
+    char directory[PATH_MAX];
+    if (getcwd(directory, sizeof directory) == NULL) return -1;
+    // Joining the namespace this process is in changes only its working directory (restored), and needs the same
+    // rights as coming back to it below: without them, nothing has changed yet.
+    if (setns(own_mount_namespace, CLONE_NEWNS) != 0) return -1;
+    (void)chdir(directory);
+    if (unshare(CLONE_NEWNS) != 0) return -1;
+    int made = -1;
+    // Every mount private: what a cell mounts stays out of the host's namespace, and the host's stay out of it.
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) made = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    int saved = errno;
+    if (setns(own_mount_namespace, CLONE_NEWNS) != 0 && made >= 0) {
+        // Checked above, so not expected; the host would go on in the copy, which holds the same mounts.
+        saved = errno;
+    }
+    (void)chdir(directory);
+    errno = saved;
+    return made;
+}
+
+int lx_enter_cell_mount_namespace(int cell_mount_namespace) {
+    char directory[PATH_MAX];
+    int has_directory = getcwd(directory, sizeof directory) != NULL;
+    if (setns(cell_mount_namespace, CLONE_NEWNS) != 0) return -1;
+    if (has_directory) (void)chdir(directory);
+    // Over the /proc of the cell before: unmounting that would cost the grace period this namespace avoids.
     return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }

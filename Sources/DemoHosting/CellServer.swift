@@ -21,6 +21,7 @@ enum CellServer {
         var pid: Int32
         var processDescriptor: FileDescriptor
         var control: FileDescriptor
+        var mountNamespace: CellMountNamespaces.Lease?
     }
 
     /// Serves cells and never returns when the runner asked for that; returns at once otherwise.
@@ -43,7 +44,12 @@ enum CellServer {
         else {
             exit(1)
         }
+        // What every cell would otherwise make again after its fork: Multiprocessing's tables and the runtime
+        // metadata of `print` to standard output (an empty print writes nothing).
+        ForkedProgram.prepareForForking()
+        print("", terminator: "")
         var cells: [Cell] = []
+        var mountNamespaces = CellMountNamespaces()
         while true {
             var entries = [pollfd(fd: socket.rawValue, events: Int16(POLLIN), revents: 0)]
             entries += cells.map { pollfd(fd: $0.processDescriptor.rawValue, events: Int16(POLLIN), revents: 0) }
@@ -59,6 +65,7 @@ enum CellServer {
                 _ = _writeAll(cell.control, littleEndianBytes(status), isSocket: true)
                 _close(cell.control)
                 _close(cell.processDescriptor)
+                mountNamespaces.giveBack(cell.mountNamespace, used: true)
             }
             cells = running
             guard entries[0].revents != 0 else { continue }
@@ -70,6 +77,7 @@ enum CellServer {
                 continue
             }
             StandardStreams.flush()
+            let mountNamespace = mountNamespaces.lend()
             let pid = lx_fork_into_new_pid_namespace(ownNamespace)
             if pid == 0 {
                 _close(socket)
@@ -79,8 +87,8 @@ enum CellServer {
                     _close(cell.processDescriptor)
                 }
                 becomeCell(
-                    request, descriptors: descriptors, demos: demos, graceMilliseconds: graceMilliseconds,
-                    runnerIDs: runnerIDs)
+                    request, descriptors: descriptors, mountNamespace: mountNamespace, demos: demos,
+                    graceMilliseconds: graceMilliseconds, runnerIDs: runnerIDs)
             }
             let forkError = errno
             let control = descriptors[0]
@@ -88,13 +96,22 @@ enum CellServer {
             guard pid > 0, case .success(let processDescriptor) = _pidfdOpen(pid) else {
                 _ = _writeAll(control, littleEndianBytes(pid > 0 ? -EMFILE : -forkError), isSocket: true)
                 _close(control)
+                if pid > 0 {
+                    // A cell that cannot be watched is not run: ended and reaped here, before its namespace is lent
+                    // again.
+                    kill(pid, SIGKILL)
+                    var status: Int32 = 0
+                    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                }
+                mountNamespaces.giveBack(mountNamespace, used: pid > 0)
                 continue
             }
             if case .failure = _send(control, littleEndianBytes(pid), descriptors: [processDescriptor]) {
                 // The runner gave up on this cell already: end it; it is reaped like any other.
                 _ = _pidfdSendSignal(processDescriptor, .kill)
             }
-            cells.append(Cell(pid: pid, processDescriptor: processDescriptor, control: control))
+            cells.append(
+                Cell(pid: pid, processDescriptor: processDescriptor, control: control, mountNamespace: mountNamespace))
         }
     }
 
@@ -138,10 +155,19 @@ enum CellServer {
     /// descriptor at 1, 2 and 3, nothing else open, a process group of its own, dead with the host, and the
     /// runner's user again where the host is root of a user namespace over it.
     private static func becomeCell(
-        _ request: CellServerProtocol.Request, descriptors: [FileDescriptor], demos: DemoRegistry,
-        graceMilliseconds: Int, runnerIDs: RunnerIdentity?
+        _ request: CellServerProtocol.Request, descriptors: [FileDescriptor],
+        mountNamespace: CellMountNamespaces.Lease?, demos: DemoRegistry, graceMilliseconds: Int,
+        runnerIDs: RunnerIdentity?
     ) -> Never {
         ForkedProgram.startAfresh()
+        // A /proc of the cell's own namespace, as an executed cell has (`lx_spawn_contained`): in a mount namespace
+        // lent by the server, or else in one of its own. First, while the descriptors are still open.
+        let mounted = if let mountNamespace {
+            lx_enter_cell_mount_namespace(mountNamespace.namespace)
+        } else {
+            lx_mount_own_proc()
+        }
+        let mountError = mounted == 0 ? 0 : errno
         _close(descriptors[0])
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let sources = [null] + descriptors[1...].map(\.rawValue)
@@ -155,9 +181,8 @@ enum CellServer {
         _ = lx_close_range(UInt32(sources.count), UInt32.max, 0)
         _ = setpgid(0, 0)
         ParentDeath.deliver(.kill, expectedParent: nil)
-        // A /proc of the cell's own namespace, as an executed cell has (`lx_spawn_contained`).
-        if lx_mount_own_proc() != 0 {
-            StandardStreams.writeError("lesson: the cell has no /proc of its own: errno \(errno)\n")
+        if mountError != 0 {
+            StandardStreams.writeError("lesson: the cell has no /proc of its own: errno \(mountError)\n")
         }
         // Last: the capabilities of the host's user namespace are gone after this.
         if let runnerIDs, lx_become_user_again(runnerIDs.user, runnerIDs.group) != 0 {

@@ -119,6 +119,23 @@ let faultDemos = DemoRegistry([
         print("user \(getuid()) group \(getgid())")
         return 0
     },
+    Demo("mounts", summary: "prints its working directory and how many /proc mounts its mount namespace holds") { _ in
+        var directory = [CChar](repeating: 0, count: 4096)
+        let path = getcwd(&directory, directory.count).map { String(cString: $0) } ?? "?"
+        var procMounts = 0
+        if let file = fopen("/proc/self/mountinfo", "r") {
+            var line = [CChar](repeating: 0, count: 4096)
+            while fgets(&line, Int32(line.count), file) != nil {
+                // The fifth field is the mount point.
+                let fields = String(cString: line).split(separator: " ")
+                if fields.count > 4 && fields[4] == "/proc" { procMounts += 1 }
+            }
+            fclose(file)
+        }
+        print("directory \(path)")
+        print("proc mounts \(procMounts)")
+        return 0
+    },
     Demo("exit-with", summary: "exits with the code it is given") { arguments in
         Int32(arguments.first ?? "0") ?? 0
     },

@@ -28,6 +28,9 @@ int lx_pidfd_send_signal(int pidfd, int signal);
 int lx_futex_wait(uint32_t *address, uint32_t expected, int64_t timeout_nanoseconds);
 /// futex(FUTEX_WAKE): wakes up to `count` waiters; returns how many were woken.
 int lx_futex_wake(uint32_t *address, int count);
+/// Fills `length` bytes with random bytes from the kernel (getrandom(2), retried on EINTR and short reads): 0, or
+/// -1 with errno set.
+int lx_fill_random(void *buffer, unsigned long length);
 /// gettid(2).
 pid_t lx_gettid(void);
 /// The process's environment block (`environ`), as Swift cannot safely name the C global.
@@ -105,6 +108,13 @@ int lx_can_fork_into_new_pid_namespaces(int own_pid_namespace);
 int lx_become_user_again(unsigned user_id, unsigned group_id);
 /// Gives the calling process a mount namespace of its own with a /proc of its PID namespace (unshare, mount).
 int lx_mount_own_proc(void);
+/// A new mount namespace, a copy of this process's with every mount private, for cells to use one after another
+/// (lx_enter_cell_mount_namespace): its descriptor, or -1 and errno. The caller stays in `own_mount_namespace` (a
+/// descriptor of /proc/self/ns/mnt) and in its working directory. Single-threaded callers only (setns).
+int lx_make_cell_mount_namespace(int own_mount_namespace);
+/// Joins a namespace from lx_make_cell_mount_namespace, keeps the working directory, and mounts a /proc of the
+/// caller's PID namespace over the one the cell before it mounted: 0, or -1 and errno.
+int lx_enter_cell_mount_namespace(int cell_mount_namespace);
 
 /// fflush(stdout) and fflush(stderr): Swift 6 cannot name the C globals `stdout` and `stderr` safely.
 int lx_flush_standard_streams(void);

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinuxShims
 
 /// The name and ID of a process in the tree of a ``Process`` program, as ``currentProcess()`` and
 /// ``parentProcess()`` describe it.
@@ -52,11 +53,15 @@ enum CurrentIdentity {
         var authkey: [UInt8] = CurrentIdentity.randomKey()
     }
 
-    /// 32 random bytes from the kernel.
+    /// 32 random bytes from the kernel, in one `getrandom` call: a forked cell takes a key of its own at every
+    /// start, where one call per byte cost 32 system calls.
     static func randomKey() -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        let filled = bytes.withUnsafeMutableBytes { lx_fill_random($0.baseAddress, UInt($0.count)) == 0 }
+        if !filled {
+            var generator = SystemRandomNumberGenerator()
+            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        }
         return bytes
     }
 

@@ -55,6 +55,31 @@ struct CellServerTests {
         #expect(ProcessCensus.waitUntilGone([oldServer]).isEmpty, "the old host stopped once its cells ended")
     }
 
+    @Test func cellsOneAfterAnotherSeeOnlyTheirOwnProcessesAndKeepTheDirectory() throws {
+        let executor = executor(BuiltExecutables.fixtures)
+        defer { executor.stopCellServer() }
+        var directory = [CChar](repeating: 0, count: 4096)
+        let here = String(cString: try #require(getcwd(&directory, directory.count)))
+        var procMounts: [Int] = []
+        // More cells than share one mount namespace, so that one is retired and another made.
+        for index in 0..<(CellMountNamespaces.cellsPerNamespace + 8) {
+            let whoami = executor.execute(demo: "whoami", arguments: [], timeout: .seconds(20))
+            #expect(whoami.output.stdout.text.hasPrefix("pid 1\nprocesses 1\n"), "cell \(index): its own /proc")
+            let mounts = executor.execute(demo: "mounts", arguments: [], timeout: .seconds(20))
+            let lines = mounts.output.stdout.text.split(separator: "\n")
+            #expect(lines.first == "directory \(here)"[...], "cell \(index): the runner's working directory")
+            procMounts.append(lines.last.flatMap { Int($0.split(separator: " ").last ?? "") } ?? -1)
+        }
+        #expect(executor.cellServerProcessIDs.count == 1, "one host served them all")
+        // The first `mounts` cell sees the host's mounts and the /proc of two cells; every pair adds two.
+        let base = try #require(procMounts.first)
+        let most = base + CellMountNamespaces.cellsPerNamespace - 2
+        #expect(procMounts.allSatisfy { (base...most).contains($0) }, "no more /proc mounts than cells: \(procMounts)")
+        let drops = zip(procMounts, procMounts.dropFirst()).filter { $0.1 < $0.0 }
+        #expect(!drops.isEmpty && drops.allSatisfy { $0.0 == most && $0.1 == base },
+                "a used-up namespace was replaced by a fresh one: \(procMounts)")
+    }
+
     @Test func aHostThatDiedIsReplacedAndTheCellStillRuns() throws {
         let executor = executor(BuiltExecutables.fixtures)
         defer { executor.stopCellServer() }
