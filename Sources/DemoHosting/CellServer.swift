@@ -9,9 +9,9 @@ import Glibc
 /// `exec` and the Swift runtime's start (the `lesson` tool starts one per host with ``CellServerProtocol``).
 ///
 /// The runner starts the host as the first process of a PID namespace that dies with the runner; the host forks
-/// each cell as the first process of a PID namespace of its own, nested in that one, with a mount namespace and a
-/// `/proc` of its own, so a cell is contained and sees what a freshly executed one does (``NamespaceRoot``), and
-/// nothing outlives the runner. The host never starts a thread:
+/// each cell as the first process of a PID namespace of its own, nested in that one, with a `/proc` of its own in
+/// a mount namespace that cells use one at a time (``CellMountNamespaces``), so a cell is contained and sees what a
+/// freshly executed one does (``NamespaceRoot``), and nothing outlives the runner. The host never starts a thread:
 /// it must stay safe to fork. Each cell starts from the host's state before any demo ran, with
 /// `Multiprocessing`'s per-process state made afresh (``Multiprocessing/ForkedProgram``).
 ///
