@@ -31,8 +31,9 @@ int lx_can_fork_into_new_pid_namespaces(int own_pid_namespace) {
 
 int lx_mount_own_proc(void) {
     if (unshare(CLONE_NEWNS) != 0) return -1;
-    // Private first, so that the new mount does not propagate back to the parent's mount namespace.
-    if (mount(NULL, "/proc", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
+    // Every mount private first, so that neither this mount nor any the cell makes propagates back to the
+    // parent's mount namespace.
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
     return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 

@@ -103,9 +103,9 @@ static int child_main(void *argument) {
         format_map(map, request->map_to_root ? 0 : request->group_id, request->group_id);
         if (write_text("/proc/self/gid_map", map) != 0) FAIL(LX_CONTAINED_STEP_USER_MAP);
     }
-    // A /proc of the new namespace, so that the program sees its own processes. /proc is made private first,
-    // so the new mount does not propagate back to the parent's mount namespace.
-    if (mount(NULL, "/proc", NULL, MS_REC | MS_PRIVATE, NULL) != 0) FAIL(LX_CONTAINED_STEP_MOUNT_PROC);
+    // A /proc of the new namespace, so that the program sees its own processes. Every mount is made private
+    // first, so that neither this mount nor any the program makes propagates back to the parent's namespace.
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) FAIL(LX_CONTAINED_STEP_MOUNT_PROC);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) FAIL(LX_CONTAINED_STEP_MOUNT_PROC);
 
     // Die with the spawning thread; if the parent is already gone, the request came too late: give up.

@@ -136,6 +136,11 @@ let faultDemos = DemoRegistry([
         print("proc mounts \(procMounts)")
         return 0
     },
+    Demo("mount-tmpfs", summary: "mounts a tmpfs at PATH and says whether it could") { arguments in
+        let path = arguments.first ?? "/nonexistent"
+        print(mount("lesson-cell", path, "tmpfs", 0, nil) == 0 ? "mounted \(path)" : "cannot mount: errno \(errno)")
+        return 0
+    },
     Demo("exit-with", summary: "exits with the code it is given") { arguments in
         Int32(arguments.first ?? "0") ?? 0
     },
