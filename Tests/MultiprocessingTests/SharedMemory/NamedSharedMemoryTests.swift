@@ -296,13 +296,3 @@ private func uniqueName(_ what: String) -> String {
 private func exists(_ name: String) -> Bool {
     access(SharedMemoryDirectory.path + "/" + name, F_OK) == 0
 }
-
-/// Reads one line from `descriptor`, without its newline.
-private func readLine(_ descriptor: FileDescriptor) throws -> String {
-    var bytes: [UInt8] = []
-    var byte: UInt8 = 0
-    while try withUnsafeMutableBytes(of: &byte, { try descriptor.read(into: $0) }) == 1, byte != 10 {
-        bytes.append(byte)
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

@@ -204,7 +204,11 @@ import Testing
         var configuration = quietShell("sleep 1 & echo $!")
         configuration.standardOutput = .pipe
         let child = try ChildProcess.spawn(configuration)
-        let output = try readAll(try #require(child.takeStandardOutput()))
+        // One line, not to end of file: the grandchild holds the pipe for its second, and a process another test
+        // forks meanwhile (start method `fork`) holds a copy of every descriptor for as long as it runs.
+        let standardOutput = try #require(child.takeStandardOutput())
+        defer { try? standardOutput.close() }
+        let output = try readLine(standardOutput)
         #expect(try child.wait() == .exited(0))
         let orphan = try #require(Int32(output.trimmingNewline).flatMap { ProcessIdentity(ProcessID(rawValue: $0)) })
         #expect(ProcessTable.stat(of: orphan.id)?.parent == getpid())

@@ -18,6 +18,16 @@ func readAll(_ descriptor: FileDescriptor) throws -> String {
     return try readToEnd(descriptor)
 }
 
+/// Reads one line from `descriptor`, without its newline, and leaves it open.
+func readLine(_ descriptor: FileDescriptor) throws -> String {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while try withUnsafeMutableBytes(of: &byte, { try descriptor.read(into: $0) }) == 1, byte != 10 {
+        bytes.append(byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 /// Reads `descriptor` until end of file and leaves it open.
 func readToEnd(_ descriptor: FileDescriptor) throws -> String {
     var bytes: [UInt8] = []
