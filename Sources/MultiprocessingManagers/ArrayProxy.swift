@@ -11,7 +11,7 @@ import Multiprocessing
 ///
 /// As with a ``ValueProxy``, a read and a write are separate calls: hold a manager ``LockProxy`` around an update
 /// that several processes make.
-public struct ArrayProxy<Element: ManagedArrayElement>: Codable, Sendable, CustomStringConvertible {
+public struct ArrayProxy<Element: ManagedArrayElement>: TypedProxy, CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -54,9 +54,4 @@ public struct ArrayProxy<Element: ManagedArrayElement>: Codable, Sendable, Custo
 
     /// `array('i', [5, 6])`.
     public var description: String { proxy.description }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

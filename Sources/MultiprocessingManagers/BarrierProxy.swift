@@ -12,7 +12,7 @@ import Multiprocessing
 /// disconnects while it waits: every waiting party, and every later ``wait(timeout:)`` until ``reset()``, fails
 /// with `MultiprocessingError.Code.brokenBarrier` (Python's `BrokenBarrierError`). The server cannot run a
 /// client's closure, so there is no `action`.
-public struct BarrierProxy: Codable, Sendable {
+public struct BarrierProxy: TypedProxy {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -64,9 +64,4 @@ public struct BarrierProxy: Codable, Sendable {
     public func isBroken() throws(MultiprocessingError) -> Bool {
         try proxy.call("broken") == .bool(true)
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

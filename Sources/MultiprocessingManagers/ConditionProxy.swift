@@ -13,7 +13,7 @@ import Multiprocessing
 /// two threads sharing one proxy are the same owner (and their calls take turns, so one thread's ``wait(timeout:)``
 /// holds up the other's calls: give each thread a proxy of its own). A client that disconnects releases the lock
 /// it held and leaves the waiters.
-public struct ConditionProxy: LockingProxy, Codable, Sendable {
+public struct ConditionProxy: LockingProxy {
     public static let pythonName = "Condition"
 
     /// The untyped proxy underneath.
@@ -69,9 +69,4 @@ public struct ConditionProxy: LockingProxy, Codable, Sendable {
     public func notifyAll() throws(MultiprocessingError) {
         try proxy.call("notify_all")
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

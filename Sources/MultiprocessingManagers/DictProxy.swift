@@ -9,7 +9,7 @@ import Multiprocessing
 /// try squares[3]                  // 9
 /// try squares.removeValue(forKey: 3)
 /// ```
-public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Codable, Sendable,
+public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: TypedProxy,
     CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
@@ -97,9 +97,4 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Cod
 
     /// The contents as Python prints them: `{1: '1', '2': 2, 0.25: None}`.
     public var description: String { proxy.description }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

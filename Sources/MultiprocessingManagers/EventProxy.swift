@@ -1,7 +1,7 @@
 import Multiprocessing
 
 /// An event held by a ``Manager``'s server, as Python's `manager.Event()`.
-public struct EventProxy: Codable, Sendable {
+public struct EventProxy: TypedProxy {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -32,9 +32,4 @@ public struct EventProxy: Codable, Sendable {
         let timeout = timeout.map { max($0, .zero) }
         return try proxy.call("wait", arguments: [ManagedValue(seconds: timeout)], waiting: timeout) == .bool(true)
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

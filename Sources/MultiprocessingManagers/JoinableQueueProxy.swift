@@ -12,7 +12,7 @@ import Multiprocessing
 /// try handle(job)
 /// try jobs.taskDone()
 /// ```
-public struct JoinableQueueProxy<Element: Codable & Sendable>: Codable, Sendable {
+public struct JoinableQueueProxy<Element: Codable & Sendable>: TypedProxy {
     /// The queue's other methods: ``QueueProxy/get(timeout:)``, ``QueueProxy/qsize()``, …
     public let queue: QueueProxy<Element>
     /// The untyped proxy underneath.

@@ -9,7 +9,7 @@ import Multiprocessing
 /// try numbers.sort()
 /// print(numbers)                  // [1, 2, 3]
 /// ```
-public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomStringConvertible {
+public struct ListProxy<Element: Codable & Sendable>: TypedProxy, CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -112,9 +112,4 @@ public struct ListProxy<Element: Codable & Sendable>: Codable, Sendable, CustomS
 
     /// The contents as Python prints them: `[1, 'a', None]`.
     public var description: String { proxy.description }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

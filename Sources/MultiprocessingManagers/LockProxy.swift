@@ -8,7 +8,7 @@ import Multiprocessing
 ///     try counter.set(try counter.get() + 1)
 /// }
 /// ```
-public struct LockProxy: LockingProxy, Codable, Sendable {
+public struct LockProxy: LockingProxy {
     public static let pythonName = "Lock"
 
     /// The untyped proxy underneath.
@@ -18,9 +18,4 @@ public struct LockProxy: LockingProxy, Codable, Sendable {
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

@@ -2,9 +2,7 @@ import Multiprocessing
 
 /// A proxy to a lock held by a ``Manager``'s server: ``LockProxy``, ``RLockProxy`` and ``ConditionProxy`` take and
 /// give it the same way.
-public protocol LockingProxy: Sendable {
-    /// The untyped proxy underneath.
-    var proxy: ObjectProxy { get }
+public protocol LockingProxy: TypedProxy {
     /// The Python name of the lock's type, for error messages: `Lock`, `RLock`, `Condition`.
     static var pythonName: String { get }
 }

@@ -9,7 +9,7 @@ import Multiprocessing
 /// print(settings)                 // Namespace(rounds=3)
 /// ```
 @dynamicMemberLookup
-public struct NamespaceProxy: Codable, Sendable, CustomStringConvertible {
+public struct NamespaceProxy: TypedProxy, CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -42,9 +42,4 @@ public struct NamespaceProxy: Codable, Sendable, CustomStringConvertible {
 
     /// `Namespace(a=1, b='x')`, as Python prints it.
     public var description: String { proxy.description }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

@@ -14,7 +14,7 @@ import Multiprocessing
 /// Items are encoded here and results decoded here: the server only passes bytes to its workers. A task that
 /// throws fails with a `PoolError` (`PoolError.Code.taskFailed`, with the item's index), as with a `Pool`;
 /// trouble reaching the server is a `MultiprocessingError`.
-public struct PoolProxy: Codable, Sendable {
+public struct PoolProxy: TypedProxy {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -124,9 +124,4 @@ public struct PoolProxy: Codable, Sendable {
     public func join() throws(MultiprocessingError) {
         try proxy.call("join", arguments: [], waiting: nil)
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

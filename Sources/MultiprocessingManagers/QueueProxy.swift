@@ -2,7 +2,7 @@ import Multiprocessing
 
 /// A queue held by a ``Manager``'s server, as Python's `manager.Queue(maxsize)`: first in first out, unbounded
 /// unless made with a `maxsize`.
-public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
+public struct QueueProxy<Element: Codable & Sendable>: TypedProxy {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -55,9 +55,4 @@ public struct QueueProxy<Element: Codable & Sendable>: Codable, Sendable {
     public func isEmpty() throws(MultiprocessingError) -> Bool {
         try proxy.call("empty") == .bool(true)
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

@@ -5,7 +5,7 @@ import Multiprocessing
 ///
 /// The holder is the proxy's connection: a proxy passed to another process is another holder, and two threads
 /// sharing one proxy are the same holder. A client that disconnects releases the lock it held.
-public struct RLockProxy: LockingProxy, Codable, Sendable {
+public struct RLockProxy: LockingProxy {
     public static let pythonName = "RLock"
 
     /// The untyped proxy underneath.
@@ -15,9 +15,4 @@ public struct RLockProxy: LockingProxy, Codable, Sendable {
     public init(_ proxy: ObjectProxy) {
         self.proxy = proxy
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

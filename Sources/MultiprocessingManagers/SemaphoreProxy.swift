@@ -8,7 +8,7 @@ import Multiprocessing
 /// let slots = try manager.boundedSemaphore(2)     // at most two processes at a time
 /// try slots.withAcquired { try download(url) }
 /// ```
-public struct SemaphoreProxy: Codable, Sendable {
+public struct SemaphoreProxy: TypedProxy {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -55,9 +55,4 @@ public struct SemaphoreProxy: Codable, Sendable {
         defer { try? release() }
         return try body()
     }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }

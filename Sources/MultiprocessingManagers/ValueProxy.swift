@@ -4,7 +4,7 @@ import Multiprocessing
 ///
 /// Reading and writing are separate calls: to update it from several processes, hold a manager ``LockProxy``
 /// around the read and the write (as in Python).
-public struct ValueProxy<T: Codable & Sendable>: Codable, Sendable, CustomStringConvertible {
+public struct ValueProxy<T: Codable & Sendable>: TypedProxy, CustomStringConvertible {
     /// The untyped proxy underneath.
     public let proxy: ObjectProxy
 
@@ -30,9 +30,4 @@ public struct ValueProxy<T: Codable & Sendable>: Codable, Sendable, CustomString
 
     /// `Value(3)`.
     public var description: String { proxy.description }
-
-    /// Encodes the proxy, to pass it to a child process; see ``ObjectProxy``.
-    public func encode(to encoder: any Encoder) throws { try proxy.encode(to: encoder) }
-    /// Decodes a proxy passed by another process; it connects on its first call.
-    public init(from decoder: any Decoder) throws { proxy = try ObjectProxy(from: decoder) }
 }
