@@ -138,10 +138,6 @@ long lx_send_descriptors(int socket, const void *buffer, unsigned long length, c
     return (long)sendmsg(socket, &message, MSG_NOSIGNAL | (nowait ? MSG_DONTWAIT : 0));
 }
 
-long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count) {
-    return lx_send_descriptors(socket, buffer, length, fds, count, 0);
-}
-
 long lx_receive_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count,
                             int nowait) {
     *count = 0;
@@ -166,10 +162,6 @@ long lx_receive_descriptors(int socket, void *buffer, unsigned long length, int 
         }
     }
     return received;
-}
-
-long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count) {
-    return lx_receive_descriptors(socket, buffer, length, fds, capacity, count, 0);
 }
 
 int lx_affinity_cpu_count(void) {

@@ -133,14 +133,11 @@ int lx_socketpair_datagram_cloexec(int fds[2]);
 long lx_send_nosignal(int fd, const void *buffer, unsigned long length);
 /// recv(2) with MSG_DONTWAIT: -1 and EAGAIN when nothing is there yet.
 long lx_receive_nowait(int fd, void *buffer, unsigned long length);
-/// sendmsg(2) of `length` bytes with `count` descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL.
-long lx_send_with_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count);
-/// recvmsg(2) of up to `length` bytes, receiving up to `capacity` descriptors (close-on-exec) into `fds`;
-/// `*count` is set to how many arrived.
-long lx_receive_with_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count);
-/// lx_send_with_descriptors, with MSG_DONTWAIT when `nowait` (-1 and EAGAIN when the socket is full).
+/// sendmsg(2) of `length` bytes with `count` descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL, and MSG_DONTWAIT
+/// when `nowait` (-1 and EAGAIN when the socket is full).
 long lx_send_descriptors(int socket, const void *buffer, unsigned long length, const int *fds, int count, int nowait);
-/// lx_receive_with_descriptors, with MSG_DONTWAIT when `nowait` (-1 and EAGAIN when nothing is there).
+/// recvmsg(2) of up to `length` bytes, receiving up to `capacity` descriptors (close-on-exec) into `fds` and closing
+/// any more; `*count` is set to how many it kept. MSG_DONTWAIT when `nowait` (-1 and EAGAIN when nothing is there).
 long lx_receive_descriptors(int socket, void *buffer, unsigned long length, int *fds, int capacity, int *count,
                             int nowait);
 /// The number of CPUs in this process's affinity mask (sched_getaffinity), or -1.

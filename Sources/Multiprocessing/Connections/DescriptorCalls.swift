@@ -88,53 +88,28 @@ package func _socketPair() -> Result<(FileDescriptor, FileDescriptor), Errno> {
     return .failure(_currentErrno())
 }
 
-/// Sends `bytes` with `descriptors` attached.
+/// Sends `bytes` with `descriptors` attached (at most ``maximumDescriptorsPerMessage``).
 ///
 /// The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
 package func _send(_ socket: FileDescriptor, _ bytes: [UInt8], descriptors: [FileDescriptor]) -> Result<Void, Errno> {
-    let raw = descriptors.map(\.rawValue)
-    var sent = 0
     // The descriptors travel with the first byte; what a short send leaves is written plainly.
-    while sent == 0 {
-        let result = bytes.withUnsafeBytes { buffer in
-            raw.withUnsafeBufferPointer {
-                lx_send_with_descriptors(socket.rawValue, buffer.baseAddress, UInt(buffer.count), $0.baseAddress,
-                                         Int32(raw.count))
-            }
-        }
-        if result >= 0 {
-            sent = result
-            break
-        }
-        let error = _currentErrno()
-        if error == .interrupted { continue }
-        return .failure(error)
-    }
+    let first = bytes.withUnsafeBytes { _sendDescriptors(socket, $0, descriptors, waiting: true) }
+    guard case .success(let sent) = first else { return first.map { _ in () } }
     if sent == bytes.count { return .success(()) }
     return Array(bytes[sent...]).withUnsafeBytes {
         _writeAll(socket, $0.baseAddress!, $0.count, isSocket: true)
     }
 }
 
-/// Receives up to `count` bytes and up to `capacity` descriptors (close-on-exec); 0 bytes at end of file.
+/// Receives up to `count` bytes and up to `capacity` descriptors (close-on-exec; more are closed); 0 bytes at end
+/// of file.
 ///
 /// The corresponding C function is `recvmsg`.
 package func _receive(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawPointer, _ count: Int, capacity: Int)
     -> Result<(Int, [FileDescriptor]), Errno> {
-    var raw = [Int32](repeating: -1, count: max(capacity, 1))
-    var received: Int32 = 0
-    while true {
-        let result = raw.withUnsafeMutableBufferPointer {
-            lx_receive_with_descriptors(socket.rawValue, buffer, UInt(count), $0.baseAddress, Int32(capacity),
-                                        &received)
-        }
-        if result >= 0 {
-            return .success((result, raw[..<Int(received)].map { FileDescriptor(rawValue: $0) }))
-        }
-        let error = _currentErrno()
-        if error == .interrupted { continue }
-        return .failure(error)
-    }
+    var descriptors: [FileDescriptor] = []
+    return _receiveDescriptors(socket, UnsafeMutableRawBufferPointer(start: buffer, count: count),
+                               into: &descriptors, capacity: capacity, waiting: true).map { ($0, descriptors) }
 }
 
 /// Sends `bytes` (all of them, in one datagram or at the front of a stream) with at most
@@ -158,17 +133,20 @@ func _sendDescriptors(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer,
     }
 }
 
-/// Receives up to `buffer.count` bytes and the descriptors that came with them (close-on-exec), appending the
-/// descriptors to `descriptors`; 0 bytes at end of file. With `waiting` false, `EAGAIN` when nothing is there.
+/// Receives up to `buffer.count` bytes and up to `capacity` of the descriptors that came with them (close-on-exec;
+/// more are closed), appending them to `descriptors`; 0 bytes at end of file. With `waiting` false, `EAGAIN` when
+/// nothing is there.
 ///
 /// The corresponding C function is `recvmsg`.
 func _receiveDescriptors(_ socket: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer,
-                         into descriptors: inout [FileDescriptor], waiting: Bool) -> Result<Int, Errno> {
+                         into descriptors: inout [FileDescriptor], capacity: Int = maximumDescriptorsPerMessage,
+                         waiting: Bool) -> Result<Int, Errno> {
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: maximumDescriptorsPerMessage) { raw in
         var received: Int32 = 0
+        let capacity = Int32(min(max(capacity, 0), raw.count))
         while true {
             let result = lx_receive_descriptors(socket.rawValue, buffer.baseAddress, UInt(buffer.count),
-                                                raw.baseAddress, Int32(raw.count), &received, waiting ? 0 : 1)
+                                                raw.baseAddress, capacity, &received, waiting ? 0 : 1)
             for index in 0..<Int(received) { descriptors.append(FileDescriptor(rawValue: raw[index])) }
             if result >= 0 { return .success(result) }
             let error = _currentErrno()
