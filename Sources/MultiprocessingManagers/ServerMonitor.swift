@@ -74,6 +74,13 @@ final class ServerMonitor: Sendable {
         wait(timeout: timeout, until: ready) && !clientHasLeft
     }
 
+    /// ``waitToTake(timeout:until:)`` for a call of Python's form `method(block=True, timeout=None)`, whose
+    /// `arguments` say how long to wait: not at all when `block` is false.
+    func waitToTake(as arguments: [ManagedValue], until ready: () -> Bool) throws -> Bool {
+        let block = arguments.first != .bool(false)
+        return waitToTake(timeout: block ? try arguments.timeout(1) : .zero, until: ready)
+    }
+
     /// Whether the client closed its end (or reset it): a waiting call checks this between slices of its wait.
     /// A client sends nothing while it waits for a reply, so anything else to read means it is still there.
     var clientHasLeft: Bool {

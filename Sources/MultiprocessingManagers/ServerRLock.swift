@@ -15,8 +15,7 @@ final class OwnedLock {
             depth += 1
             return true
         }
-        let block = arguments.first != .bool(false)
-        guard try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero, until: { owner == nil }) else {
+        guard try monitor.waitToTake(as: arguments, until: { owner == nil }) else {
             return false
         }
         owner = client

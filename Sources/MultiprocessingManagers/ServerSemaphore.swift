@@ -18,8 +18,7 @@ final class ServerSemaphore: ServerObject {
     func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
         switch method {
         case "acquire":
-            let block = arguments.first != .bool(false)
-            guard try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero, until: { value > 0 }) else {
+            guard try monitor.waitToTake(as: arguments, until: { value > 0 }) else {
                 return .bool(false)
             }
             value -= 1

@@ -44,9 +44,9 @@ final class ServerQueue: ServerObject {
             }
             return .bool(true)
         case "get":
-            let block = arguments.first != .bool(false)
-            let ready = try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero) { head < items.count }
-            guard ready else { throw ServerMethodError("Empty") }
+            guard try monitor.waitToTake(as: arguments, until: { head < items.count }) else {
+                throw ServerMethodError("Empty")
+            }
             let item = items[head]
             head += 1
             if head > 1024 && head * 2 > items.count {
@@ -69,8 +69,7 @@ final class ServerLock: ServerObject {
     func call(_ method: String, _ arguments: [ManagedValue], monitor: ServerMonitor) throws -> ManagedValue {
         switch method {
         case "acquire":
-            let block = arguments.first != .bool(false)
-            guard try monitor.waitToTake(timeout: block ? arguments.timeout(1) : .zero, until: { !locked }) else {
+            guard try monitor.waitToTake(as: arguments, until: { !locked }) else {
                 return .bool(false)
             }
             locked = true
