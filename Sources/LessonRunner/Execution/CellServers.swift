@@ -13,6 +13,11 @@ enum CellServers {
     private struct Key: Hashable {
         var path: String
         var environment: [String: String]
+
+        init(_ configuration: SpawnConfiguration) {
+            path = configuration.executable.string
+            environment = configuration.environment
+        }
     }
 
     private enum Entry {
@@ -32,7 +37,7 @@ enum CellServers {
     /// ``CellServerConnection/finished()``): an idle one, else a new one, started now; nil when this host's cells
     /// must be executed instead.
     static func reserve(for configuration: SpawnConfiguration) -> CellServerConnection? {
-        let key = Key(path: configuration.executable.string, environment: configuration.environment)
+        let key = Key(configuration)
         let identity = FileIdentity(configuration.executable)
         // Launching under the lock keeps threads from starting more servers than cells; it is rare.
         let (server, retired) = entries.withLock { entries -> (CellServerConnection?, [CellServerConnection]) in
@@ -102,7 +107,7 @@ enum CellServers {
 
     /// The process ids of the servers that run the cells of `configuration`.
     static func running(for configuration: SpawnConfiguration) -> [Int32] {
-        let key = Key(path: configuration.executable.string, environment: configuration.environment)
+        let key = Key(configuration)
         return entries.withLock { entries in
             if case .serving(let servers)? = entries[key] { return servers.map(\.processID) }
             return []
@@ -111,7 +116,7 @@ enum CellServers {
 
     /// Stops the servers of `configuration` once their cells have ended.
     static func stop(for configuration: SpawnConfiguration) {
-        let key = Key(path: configuration.executable.string, environment: configuration.environment)
+        let key = Key(configuration)
         let servers = entries.withLock { entries -> [CellServerConnection] in
             defer { entries[key] = nil }
             if case .serving(let servers)? = entries[key] { return servers }
