@@ -45,10 +45,13 @@ let faultDemos = DemoRegistry([
         return 0
     },
     Demo("interleave", summary: "alternates lines on stdout and stderr") { _ in
+        // Two pipes have no order of their own: a reader's `poll` may look at stdout just before a line arrives
+        // and at stderr just after the next one. A pause between writes is what gives them an order to keep.
         for number in 1...3 {
             writeAll(1, Array("out \(number)\n".utf8))
+            usleep(10_000)
             writeAll(2, Array("err \(number)\n".utf8))
-            usleep(2_000)
+            usleep(10_000)
         }
         return 0
     },

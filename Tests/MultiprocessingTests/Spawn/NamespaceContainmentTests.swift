@@ -22,13 +22,19 @@ import Testing
         #expect(teardown.rootStatus == .exited(0))
     }
 
-    @Test(arguments: ["sleep 100 & wait", "setsid sleep 100 & wait", "(setsid sh -c 'sleep 100 &') ; sleep 100"])
-    func killingTheRootEndsEveryMemberWithoutAScan(script: String) throws {
+    @Test(arguments: [
+        ("sleep 100 & wait", 1), ("setsid sleep 100 & wait", 1), ("(setsid sh -c 'sleep 100 &') ; sleep 100", 2),
+    ])
+    func killingTheRootEndsEveryMemberWithoutAScan(script: String, sleepers: Int) throws {
         let container = try ProcessContainer.spawn(quietShell(script), containment: .pidNamespace)
-        // The members are visible from here, under their ids in this namespace.
-        let ready = eventually { container.strays().count >= 1 }
-        let members = container.strays().compactMap(ProcessIdentity.init)
-        #expect(ready && !members.isEmpty, "the shell started its sleeper")
+        // The members are visible from here, under their ids in this namespace. Shells in between come and go, so
+        // the test waits for the sleepers themselves.
+        var members: [ProcessIdentity] = []
+        let ready = eventually {
+            members = container.strays().compactMap(ProcessIdentity.init).filter { $0.command == "sleep" }
+            return members.count == sleepers
+        }
+        #expect(ready, "the shell started its sleepers: \(members)")
         try container.root.send(.kill)
         #expect(try container.root.wait() == .signaled(.kill))
         // The kernel ended the namespace before the root's exit could be seen.
