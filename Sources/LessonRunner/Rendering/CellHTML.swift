@@ -140,19 +140,7 @@ enum CellHTML {
     }
 
     private static func notes(_ result: CellResult) -> String {
-        var notes: [String] = []
-        for stream in [OutputStream.stdout, .stderr] {
-            let capture = result.output[stream]
-            if capture.isTruncated {
-                notes.append("\(stream) cut after \(ByteCount.short(capture.bytes.count)) "
-                    + "(\(ByteCount.short(capture.droppedByteCount)) more not shown)")
-            }
-            if capture.hasInvalidUTF8 { notes.append("\(stream) has invalid UTF-8, shown as \\xNN") }
-        }
-        if result.strayProcessesEnded > 0 {
-            let count = result.strayProcessesEnded
-            notes.append("ended \(count) leftover process\(count == 1 ? "" : "es")")
-        }
+        let notes = StatusLine.notes(for: result, invalidUTF8ShownAs: "\\xNN")
         guard !notes.isEmpty else { return "" }
         return "<ul class=\"cell-notes\">" + notes.map { "<li>" + HTMLText.escaped($0) + "</li>" }.joined()
             + "</ul>\n"

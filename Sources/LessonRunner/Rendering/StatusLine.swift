@@ -17,19 +17,27 @@ public enum StatusLine {
             parts.append(result.status.rawValue + (result.detail.map { ": " + $0 } ?? ""))
         }
         parts.append(DurationFormat.short(result.duration) + (result.isCached ? " (cached)" : ""))
+        parts += notes(for: result, invalidUTF8ShownAs: "�")
+        return parts.joined(separator: " · ")
+    }
+
+    /// What a reader should know about a cell's output beyond its status: a stream cut at the limit, a stream
+    /// that is not UTF-8 (shown with `invalidUTF8ShownAs` in its place), and stray processes that were ended.
+    static func notes(for result: CellResult, invalidUTF8ShownAs replacement: String) -> [String] {
+        var notes: [String] = []
         for stream in [OutputStream.stdout, .stderr] {
             let capture = result.output[stream]
             if capture.isTruncated {
-                parts.append("\(stream) cut after \(ByteCount.short(capture.bytes.count)) "
+                notes.append("\(stream) cut after \(ByteCount.short(capture.bytes.count)) "
                     + "(\(ByteCount.short(capture.droppedByteCount)) more not shown)")
             }
-            if capture.hasInvalidUTF8 { parts.append("\(stream) has invalid UTF-8, shown as �") }
+            if capture.hasInvalidUTF8 { notes.append("\(stream) has invalid UTF-8, shown as \(replacement)") }
         }
         if result.strayProcessesEnded > 0 {
             let count = result.strayProcessesEnded
-            parts.append("ended \(count) leftover process\(count == 1 ? "" : "es")")
+            notes.append("ended \(count) leftover process\(count == 1 ? "" : "es")")
         }
-        return parts.joined(separator: " · ")
+        return notes
     }
 }
 

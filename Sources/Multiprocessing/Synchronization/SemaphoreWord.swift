@@ -2,7 +2,8 @@ import CLinuxShims
 
 /// The counter behind ``Semaphore`` and ``BoundedSemaphore``: a futex word in shared memory.
 ///
-/// Layout (12 bytes): the value (UInt32, the futex word), the number of sleeping acquirers, the maximum (0: none).
+/// Layout (12 bytes): the value (UInt32, the futex word), the number of sleeping acquirers, and the maximum plus
+/// one (0: none; a bounded semaphore may have a maximum of 0).
 /// Acquire decrements with a compare-and-exchange when the value is positive, else sleeps on the word while it is
 /// 0; release increments and wakes one sleeper if any is counted. There is no owner, so a dead process cannot
 /// hold it (as in Python, a permit it took is simply gone).
@@ -12,7 +13,7 @@ struct SemaphoreWord: @unchecked Sendable {
 
     private var value: UnsafeMutablePointer<UInt32> { mapping.word(at: 0) }
     private var sleepers: UnsafeMutablePointer<UInt32> { mapping.word(at: 4) }
-    private var maximum: UnsafeMutablePointer<UInt32> { mapping.word(at: 8) }
+    private var maximumPlusOne: UnsafeMutablePointer<UInt32> { mapping.word(at: 8) }
 
     init(value: Int, maximum: Int?, name: String) throws(MultiprocessingError) {
         guard value >= 0 && value <= Int(Int32.max) else {
@@ -21,7 +22,7 @@ struct SemaphoreWord: @unchecked Sendable {
         }
         mapping = try SharedMemoryMapping(size: Self.size, name: name)
         lx_atomic_store_u32(mapping.word(at: 0), UInt32(value))
-        lx_atomic_store_u32(mapping.word(at: 8), UInt32(maximum ?? 0))
+        lx_atomic_store_u32(mapping.word(at: 8), maximum.map { UInt32($0) + 1 } ?? 0)
     }
 
     init(mapping: SharedMemoryMapping) {
@@ -29,6 +30,12 @@ struct SemaphoreWord: @unchecked Sendable {
     }
 
     var currentValue: Int { Int(lx_atomic_load_u32(value)) }
+
+    /// The value a release may not go above, for a bounded semaphore.
+    var maximumValue: Int? {
+        let stored = lx_atomic_load_u32(maximumPlusOne)
+        return stored == 0 ? nil : Int(stored) - 1
+    }
 
     func acquire(block: Bool, timeout: Duration?) -> Bool {
         let deadline = Deadline(timeout)
@@ -47,10 +54,10 @@ struct SemaphoreWord: @unchecked Sendable {
 
     /// Adds one; false (and nothing changed) when a maximum would be exceeded.
     func release() -> Bool {
-        let limit = lx_atomic_load_u32(maximum)
+        let limit = maximumValue.map(UInt32.init)
         while true {
             let current = lx_atomic_load_u32(value)
-            if limit > 0 && current >= limit { return false }
+            if let limit, current >= limit { return false }
             if lx_atomic_compare_exchange_u32(value, current, current + 1) != 0 { break }
         }
         if lx_atomic_load_u32(sleepers) > 0 { _ = lx_futex_wake(value, 1) }

@@ -24,6 +24,11 @@ extension MultiprocessingSuite {
             let error = #expect(throws: MultiprocessingError.self) { try bounded.release() }
             #expect(error?.code == .invalidState)
             #expect(bounded.value == 1)
+
+            // A bound of 0 is a bound (Python's BoundedSemaphore(0).release() raises).
+            let closed = try BoundedSemaphore(0)
+            #expect(throws: MultiprocessingError.self) { try closed.release() }
+            #expect(closed.value == 0)
         }
 
         @Test(arguments: runnerMethods)
@@ -40,6 +45,32 @@ extension MultiprocessingSuite {
             #expect(arguments.most.value >= 1 && arguments.most.value <= 2)
             #expect(arguments.inside.value == 0)
             #expect(arguments.semaphore.value == 2)
+        }
+
+        @Test(arguments: runnerMethods)
+        func aBoundedSemaphoreIsASemaphoreThatKeepsItsBoundInAChild(method: StartMethod) throws {
+            let context = workerContext(method)
+            defer { finishMethod(method) }
+            let bounded = try BoundedSemaphore(1)
+            let semaphore: Multiprocessing.Semaphore = bounded
+            #expect(semaphore.acquire(block: false))
+            // The child's function takes a plain Semaphore: the first release fits, the second would pass the bound.
+            for expected in [true, false] {
+                let child = Process(target: SynchronizationTestFunctions.releaseSemaphore, arguments: semaphore,
+                                    context: context)
+                try child.start()
+                if expected {
+                    #expect(try child.value(as: Int.self, timeout: .seconds(10)) == 1)
+                } else {
+                    let error = #expect(throws: MultiprocessingError.self) {
+                        try child.value(as: Int.self, timeout: .seconds(10))
+                    }
+                    #expect(error?.code == .childFailed)
+                    #expect(error?.remoteDescription?.contains("released a BoundedSemaphore more times") == true,
+                            "\(String(describing: error))")
+                }
+            }
+            #expect(bounded.value == 1)
         }
 
         @Test(arguments: runnerMethods)
