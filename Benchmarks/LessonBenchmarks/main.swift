@@ -101,7 +101,7 @@ let (spawnFloor, staticFloor, emptySwiftFloor, swiftFloor, hostStart) = (floors[
 
 var trueExecutor = CellExecutor(executable: "/bin/true")
 trueExecutor.start = .executed
-let trueCell = try measure {
+let trueCell = measure {
     let execution = trueExecutor.execute(demo: "x", arguments: [], timeout: .seconds(10))
     precondition(execution.termination == .exited(0))
 }

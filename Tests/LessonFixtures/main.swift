@@ -130,7 +130,8 @@ let faultDemos = DemoRegistry([
             var line = [CChar](repeating: 0, count: 4096)
             while fgets(&line, Int32(line.count), file) != nil {
                 // The fifth field is the mount point.
-                let fields = String(cString: line).split(separator: " ")
+                let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    .split(separator: " ")
                 if fields.count > 4 && fields[4] == "/proc" { procMounts += 1 }
             }
             fclose(file)

@@ -52,7 +52,7 @@ public final class TemporaryFile {
         let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard raw >= 0 else { throw Errno(rawValue: errno) }
         _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
-        path = String(cString: template)
+        path = String(nulTerminated: template)
         descriptor = FileDescriptor(rawValue: raw)
     }
 
@@ -90,7 +90,7 @@ public final class TemporaryFolder {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Errno(rawValue: errno)
         }
-        path = FilePath(String(cString: template))
+        path = FilePath(String(nulTerminated: template))
     }
 
     deinit {
@@ -118,5 +118,12 @@ public final class TemporaryFolder {
             closedir(handle)
         }
         rmdir(path)
+    }
+}
+
+extension String {
+    /// The text of a NUL-terminated C string kept in an array.
+    init(nulTerminated characters: [CChar]) {
+        self.init(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
