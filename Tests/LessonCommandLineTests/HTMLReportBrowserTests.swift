@@ -103,6 +103,34 @@ struct HTMLReportBrowserTests {
         #expect(index.standardOutput.contains("5 of 7 cells passed, 1 failed, 1 skipped"))
     }
 
+    @Test func diffLinesFollowEachOtherAndLongOutputScrollsInItsBox() throws {
+        let pages = try Self.renderCourse()
+        let browser = try HeadlessBrowser.launch(windowSize: (width: 1280, height: 900))
+        defer { try? browser.close() }
+        try browser.navigate(to: "file://" + pages.appending("showcase.html").string)
+        // Each line of a diff starts where the one before it ends: no blank line between them.
+        let gaps = try browser.evaluate("""
+            [...document.querySelectorAll('figure.diff pre')].flatMap(pre => {
+              const lines = [...pre.children];
+              return lines.slice(1).map((line, i) =>
+                Math.round(line.getBoundingClientRect().top - lines[i].getBoundingClientRect().bottom));
+            })
+            """) as? [Int]
+        #expect(gaps?.isEmpty == false, "the showcase has a diff of several lines")
+        #expect(gaps?.allSatisfy { abs($0) <= 2 } == true, "gaps between diff lines, in pixels: \(gaps ?? [])")
+        // Output much longer than the window scrolls inside its box, as a notebook's does.
+        let box = try browser.evaluate("""
+            (() => {
+              const pre = document.querySelector('figure.stream pre');
+              pre.textContent = Array.from({length: 500}, (_, i) => 'line ' + i).join('\\n');
+              return [pre.clientHeight, pre.scrollHeight, innerHeight];
+            })()
+            """) as? [Int]
+        let (visible, whole, window) = (box?[0] ?? 0, box?[1] ?? 0, box?[2] ?? 0)
+        #expect(visible > 0 && visible < window, "the box is \(visible) px high in a \(window) px window")
+        #expect(whole > visible * 5, "the box scrolls: \(whole) px of content")
+    }
+
     @Test func screenshotsOfTheLightAndDarkThemes() throws {
         let pages = try Self.renderCourse()
         let shots: [(name: String, size: String, dark: Bool, page: String)] = [
