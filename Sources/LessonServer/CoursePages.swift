@@ -37,8 +37,8 @@ struct CoursePages: Sendable {
         return LessonRunResult(lesson: lesson, results: shown, duration: shown.reduce(.zero) { $0 + $1.duration })
     }
 
-    /// A finished cell's section, as its page shows it.
-    func cellSection(_ cell: Cell, result: CellResult, key: String, catalog: DemoCatalog) -> String {
+    /// A finished cell's section, as its page shows it (a nil result: the cell not run).
+    func cellSection(_ cell: Cell, result: CellResult?, key: String, catalog: DemoCatalog) -> String {
         report.cellSection(for: cell, result: result, live: livePage(for: key, catalog: catalog))
     }
 
