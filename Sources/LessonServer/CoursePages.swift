@@ -37,8 +37,8 @@ struct CoursePages: Sendable {
         return LessonRunResult(lesson: lesson, results: shown, duration: shown.reduce(.zero) { $0 + $1.duration })
     }
 
-    /// A finished cell's section, as its page shows it.
-    func cellSection(_ cell: Cell, result: CellResult, key: String, catalog: DemoCatalog) -> String {
+    /// A finished cell's section, as its page shows it (a nil result: the cell not run).
+    func cellSection(_ cell: Cell, result: CellResult?, key: String, catalog: DemoCatalog) -> String {
         report.cellSection(for: cell, result: result, live: livePage(for: key, catalog: catalog))
     }
 
@@ -52,7 +52,9 @@ struct CoursePages: Sendable {
             <title>\(title): errors</title><script src="/live.js" defer></script>
             <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
             pre{background:#fdecea;color:#611a15;padding:1rem;overflow:auto;white-space:pre-wrap}
-            @media (prefers-color-scheme: dark){body{background:#111;color:#ddd}pre{background:#3b1412;color:#f6c1bc}}
+            a{color:#0969da}
+            @media (prefers-color-scheme: dark){body{background:#111;color:#ddd}pre{background:#3b1412;color:#f6c1bc}
+            a{color:#4493f8}}
             </style></head>
             <body data-lesson="\(title)" data-events="/events?lesson=\(Self.percentEncoded(key))">
             <p><a href="/">← All lessons</a></p>
@@ -65,13 +67,18 @@ struct CoursePages: Sendable {
         return Array(html.utf8)
     }
 
+    /// The live index's own styles: a lesson with cells not run (or stopped) and none failed has a neutral mark,
+    /// neither passed nor failed.
+    static let indexStyle = "<style>.status-not-run { --status: var(--border); }</style>"
+
     /// The course index: each loaded lesson with its counts from this server's runs, then the lessons that do not
     /// load. It listens to the index events and reloads when a run finishes or a lesson changes.
     func indexPage(loaded: [(key: String, run: LessonRunResult)], broken: [(key: String, count: Int)],
                    pathErrors: [LessonDiagnostic]) -> [UInt8] {
         var html = String(decoding: index.render(loaded.map(\.run), hrefs: loaded.map { Self.href($0.key) }),
                           as: UTF8.self)
-        html = html.replacing("<head>", with: "<head>\n<script src=\"/live.js\" defer></script>", maxReplacements: 1)
+        html = html.replacing(
+            "<head>", with: "<head>\n<script src=\"/live.js\" defer></script>\n" + Self.indexStyle, maxReplacements: 1)
         html = html.replacing("<body", with: "<body data-events=\"/events\"", maxReplacements: 1)
         if !broken.isEmpty || !pathErrors.isEmpty {
             var section = "<section class=\"broken-lessons\"><h2>Lessons that do not load</h2><ul>\n"
@@ -81,7 +88,8 @@ struct CoursePages: Sendable {
             }
             for error in pathErrors { section += "<li>" + HTMLText.escaped(error.description) + "</li>\n" }
             section += "</ul></section>\n"
-            if let range = html.range(of: "</body>", options: .backwards) {
+            // Inside the page's main content, under the lessons that load, so that it has the page's layout.
+            if let range = html.range(of: "</main>", options: .backwards) ?? html.range(of: "</body>", options: .backwards) {
                 html.insert(contentsOf: section, at: range.lowerBound)
             }
         }

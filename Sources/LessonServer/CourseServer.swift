@@ -165,6 +165,16 @@ public final class CourseServer: Sendable {
             catalogChanged = true
         }
         let changes = library.reload(catalog: catalog.withLock { $0 }, catalogChanged: catalogChanged)
+        // A result belongs to the cell as it ran: an edited cell's result goes, before any page reloads. A lesson
+        // that does not load keeps its results until it loads again.
+        let entries = library.entries
+        for key in changes.keys {
+            switch entries.first(where: { $0.key == key })?.outcome {
+            case .loaded(let lesson): board.lessonChanged(lessonKey: key, cells: lesson.cells)
+            case nil: board.lessonChanged(lessonKey: key, cells: [])
+            case .broken: break
+            }
+        }
         if catalogChanged {
             board.broadcast(.reload, lessonKey: nil)
             return
@@ -214,7 +224,7 @@ public final class CourseServer: Sendable {
         for entry in library.entries {
             switch entry.outcome {
             case .loaded(let lesson):
-                loaded.append((entry.key, CoursePages.run(of: lesson, results: board.results(lessonKey: entry.key))))
+                loaded.append((entry.key, CoursePages.run(of: lesson, results: board.results(lessonKey: entry.key, lesson: lesson))))
             case .broken(let diagnostics):
                 broken.append((entry.key, diagnostics.count))
             }
@@ -241,7 +251,7 @@ public final class CourseServer: Sendable {
                 previous: index > 0 ? link(entries[index - 1]) : nil,
                 next: index + 1 < entries.count ? link(entries[index + 1]) : nil)
             return html(pages.lessonPage(
-                lesson, key: key, results: board.results(lessonKey: key), catalog: catalog.withLock { $0 },
+                lesson, key: key, results: board.results(lessonKey: key, lesson: lesson), catalog: catalog.withLock { $0 },
                 navigation: navigation))
         }
     }

@@ -26,7 +26,8 @@ final class RunBoard: @unchecked Sendable {  // every mutable field is guarded b
     /// What runs cells, says how a run went, and turns a finished run into its page section.
     struct Hooks: Sendable {
         var executor: @Sendable () -> CellExecutor
-        var section: @Sendable (_ lessonKey: String, _ cell: Cell, _ result: CellResult) -> String
+        /// A nil result: the cell's section as not run.
+        var section: @Sendable (_ lessonKey: String, _ cell: Cell, _ result: CellResult?) -> String
         var log: @Sendable (_ line: String) -> Void
     }
 
@@ -43,6 +44,10 @@ final class RunBoard: @unchecked Sendable {  // every mutable field is guarded b
         var shownBytes: [LessonRunner.OutputStream: Int] = [:]
         var carry: [LessonRunner.OutputStream: [UInt8]] = [:]
         var cut: Set<LessonRunner.OutputStream> = []
+        /// The lesson changed the cell while it ran: its result is not the cell's verdict, and the page shows the
+        /// cell as it is now (`replacement`, nil when the cell is gone) as not run.
+        var outdated = false
+        var replacement: Cell?
 
         init(number: Int, key: CellKey, cell: Cell, lessonPath: String, arguments: [String]?, stop: CellStop) {
             self.number = number
@@ -118,15 +123,48 @@ final class RunBoard: @unchecked Sendable {  // every mutable field is guarded b
         }
     }
 
-    /// The latest finished result of each cell of a lesson, for rendering its page.
-    func results(lessonKey: String) -> [String: CellResult] {
+    /// The latest finished result of each cell of a lesson, for rendering its page: only the results of cells as
+    /// `lesson` defines them now (see ``sameRun(_:_:)``).
+    func results(lessonKey: String, lesson: Lesson) -> [String: CellResult] {
         lock.lock()
         defer { lock.unlock() }
         var results: [String: CellResult] = [:]
-        for (key, run) in latest where key.lesson == lessonKey {
-            if let result = run.result { results[key.cell] = result }
+        for cell in lesson.cells {
+            guard let run = latest[CellKey(lesson: lessonKey, cell: cell.id)], let result = run.result,
+                Self.sameRun(run.cell, cell)
+            else { continue }
+            results[cell.id] = result
         }
         return results
+    }
+
+    /// The lesson was loaded again with `cells` (none: it is gone): the results of cells whose definition changed
+    /// are dropped, and a run of such a cell that is still going will finish without being the cell's verdict.
+    /// Cells that did not change keep their results.
+    func lessonChanged(lessonKey: String, cells: [Cell]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (key, run) in latest where key.lesson == lessonKey {
+            let current = cells.first { $0.id == key.cell }
+            let same = current.map { Self.sameRun(run.cell, $0) } ?? false
+            if run.result != nil {
+                if !same { latest[key] = nil }
+            } else {
+                run.outdated = !same
+                run.replacement = same ? nil : current
+            }
+        }
+    }
+
+    /// Whether two versions of a cell run the same thing and expect the same of it: the same demo, options
+    /// (arguments, timeout, skip, expected exit), code and expected output blocks. Where the cell stands in the
+    /// lesson does not matter.
+    static func sameRun(_ old: Cell, _ new: Cell) -> Bool {
+        func expected(_ output: ExpectedOutput?) -> [String]? { output.map { [$0.block.info, $0.text] } }
+        return old.id == new.id && old.demo == new.demo && old.language == new.language && old.options == new.options
+            && old.block.info == new.block.info && old.code == new.code
+            && expected(old.expectedOutput) == expected(new.expectedOutput)
+            && expected(old.expectedError) == expected(new.expectedError)
     }
 
     // MARK: Pages
@@ -250,7 +288,14 @@ final class RunBoard: @unchecked Sendable {  // every mutable field is guarded b
 
     private func finish(_ run: Run, with result: CellResult) {
         run.result = result
-        let html = hooks.section(run.key.lesson, run.cell, result)
+        let html: String
+        if run.outdated {
+            // The result of a cell the lesson no longer has: the page shows the cell as it is now, not run.
+            html = hooks.section(run.key.lesson, run.replacement ?? run.cell, nil)
+            if latest[run.key] === run { latest[run.key] = nil }
+        } else {
+            html = hooks.section(run.key.lesson, run.cell, result)
+        }
         // A finished run's page section holds everything: its earlier events are not needed by a new page.
         run.events.removeAll()
         record(.finished(cell: run.cell.id, run: run.number, status: result.status, html: html), for: run)

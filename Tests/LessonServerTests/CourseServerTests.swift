@@ -308,6 +308,141 @@ struct CourseServerTests {
         _ = try serve.interrupt()
     }
 
+    /// The section of a cell in a page's HTML, from its opening tag to its end.
+    func section(_ cell: String, in html: String) -> String {
+        guard let id = html.range(of: "id=\"cell-\(cell)\""),
+            let open = html[..<id.lowerBound].range(of: "<section", options: .backwards),
+            let end = html[id.upperBound...].range(of: "</section>")
+        else { return "" }
+        return String(html[open.lowerBound..<end.upperBound])
+    }
+
+    /// Waits until a stream received more than `count` events named `name`.
+    func waitForMore(_ stream: HTTPTestClient.Connection, _ name: String, than count: Int, timeout: Duration = .seconds(20)) {
+        _ = stream.read(timeout: timeout) { bytes in serverEvents(in: bytes).count { $0.name == name } > count }
+    }
+
+    func count(_ stream: HTTPTestClient.Connection, _ name: String) -> Int {
+        serverEvents(in: stream.received).count { $0.name == name }
+    }
+
+    @Test func aStoppedCellIsStoppedNotFailedOnItsPageAndTheIndex() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let (events, _) = try startStubborn(serve)
+        #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#).status == 202)
+        _ = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "finished" }
+        let page = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(page.contains("<div class=\"counts\">0 of 5 cells passed, 4 not run</div>"))
+        #expect(page.contains("<span class=\"badge status-stopped\">1 stopped</span>"))
+        #expect(!page.contains("1 failed"))
+        let index = try serve.client.request("GET", "/").body
+        #expect(index.contains("<li class=\"status-not-run\">"), "not red")
+        #expect(index.contains("0/5 passed · "))
+        #expect(!index.contains("1 failed") && !index.contains("0 failed"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func theIndexCountsEveryCellOfEachLessonAndListsBrokenLessonsInItsContent() throws {
+        let course = try CourseFolder(lessons: [
+            "live.md": CourseFolder.live, "broken.md": "# Broken\n\n```swift demo=no-such-demo\n```\n",
+        ])
+        let serve = try ServeProcess(paths: [course.path.string])
+        let fresh = try serve.client.request("GET", "/").body
+        #expect(fresh.contains("<div class=\"counts\">0 of 5 cells passed</div>"))
+        #expect(fresh.contains("<span class=\"lesson-counts\">0/5 passed · "))
+        #expect(fresh.contains("<li class=\"status-not-run\">"), "nothing ran: a neutral mark, not a green one")
+        #expect(fresh.contains(".status-not-run { --status: var(--border); }"))
+        let broken = try #require(fresh.range(of: "<section class=\"broken-lessons\">"))
+        let main = try #require(fresh.range(of: "</main>"))
+        #expect(broken.lowerBound < main.lowerBound, "the list of broken lessons is part of the page's content")
+
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "echo-args").status == 202)
+        _ = waitForEvent(events) { name, _ in name == "finished" }
+        let after = try serve.client.request("GET", "/").body
+        #expect(after.contains("<span class=\"lesson-counts\">1/5 passed · "))
+        #expect(after.contains("<div class=\"counts\">1 of 5 cells passed</div>"))
+        #expect(after.contains("<li class=\"status-not-run\">"))
+        _ = try serve.interrupt()
+    }
+
+    @Test func anEditedCellLosesItsResultWhileUnchangedCellsKeepTheirs() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "tick").status == 202)
+        _ = waitForEvent(events) { name, data in name == "finished" && data["cell"] as? String == "tick" }
+        #expect(try run(serve.client, cell: "markup").status == 202)
+        _ = waitForEvent(events) { name, data in name == "finished" && data["cell"] as? String == "markup" }
+        let before = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(section("tick", in: before).contains("class=\"cell status-passed\""))
+
+        // The heading changes and every cell moves: no cell's definition changed.
+        let moved = CourseFolder.live.replacing("# Live", with: "# Live\n\nA new paragraph.\n")
+        try course.write("live.md", moved)
+        _ = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "reload" }
+        let same = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(same.contains("A new paragraph."))
+        #expect(section("tick", in: same).contains("class=\"cell status-passed\""), "an unchanged cell keeps its result")
+
+        for edit in [
+            moved.replacing("args=\"3\"", with: "args=\"2\""),
+            moved.replacing("tick 3\n", with: "tick three\n"),
+            moved.replacing("demo=tick args=\"3\"", with: "demo=tick args=\"3\" timeout=20s"),
+        ] {
+            let finished = count(events, "finished")
+            #expect(try run(serve.client, cell: "tick").status == 202)
+            waitForMore(events, "finished", than: finished)
+            #expect(section("tick", in: try serve.client.request("GET", "/lessons/live.md").body)
+                .contains("class=\"cell status-passed\""))
+            let reloads = count(events, "reload")
+            try course.write("live.md", edit)
+            waitForMore(events, "reload", than: reloads, timeout: .seconds(5))
+            let page = try serve.client.request("GET", "/lessons/live.md").body
+            let tick = section("tick", in: page)
+            #expect(tick.contains("class=\"cell status-not-run\""), "the edited cell shows as not run: \(tick.prefix(120))")
+            #expect(!tick.contains("status-passed"))
+            #expect(section("markup", in: page).contains("class=\"cell status-passed\""), "the others keep theirs")
+            #expect(try serve.client.request("GET", "/").body.contains("1/5 passed"))
+            try course.write("live.md", moved)
+            waitForMore(events, "reload", than: reloads + 1, timeout: .seconds(5))
+        }
+        _ = try serve.interrupt()
+    }
+
+    @Test func aRunThatEndsAfterItsCellChangedIsNotTheNewCellsVerdict() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let events = try serve.client.openEvents(lesson: "live.md")
+        #expect(try run(serve.client, cell: "tick", args: "30").status == 202)
+        _ = waitForEvent(events) { name, data in name == "output" && (data["text"] as? String)?.contains("tick 1") == true }
+        try course.write("live.md", CourseFolder.live.replacing("tick 3\n", with: "tick 3\ntick 4\n"))
+        _ = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "reload" }
+        #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "tick"}"#).status == 202)
+        let all = waitForEvent(events, timeout: .seconds(10)) { name, _ in name == "finished" }
+        let html = all.last { $0.name == "finished" }?.data["html"] as? String ?? ""
+        #expect(html.contains("class=\"cell status-not-run\""), "the page shows the cell as it is now, not run")
+        #expect(html.contains("tick 4"), "with its new expected output")
+        let page = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(section("tick", in: page).contains("class=\"cell status-not-run\""))
+        let later = try serve.client.openEvents(lesson: "live.md")
+        later.read(timeout: .seconds(2)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        #expect(!serverEvents(in: later.received).contains { $0.name == "finished" }, "no stale verdict for a new page")
+        _ = try serve.interrupt()
+    }
+
+    @Test func theBrokenLessonPageHasReadableLinksInBothSchemes() throws {
+        let course = try CourseFolder(lessons: ["broken.md": "# Broken\n\n```swift demo=no-such-demo\n```\n"])
+        let serve = try ServeProcess(paths: [course.path.string])
+        let page = try serve.client.request("GET", "/lessons/broken.md").body
+        #expect(page.contains("<a href=\"/\">← All lessons</a>"))
+        let dark = try #require(page.range(of: "@media (prefers-color-scheme: dark)"))
+        #expect(page[..<dark.lowerBound].contains("a{color:#0969da}"), "light")
+        #expect(page[dark.lowerBound...].contains("a{color:#4493f8}"), "dark: a light blue on #111")
+        _ = try serve.interrupt()
+    }
+
     @Test func aPortInUseIsAClearErrorThatNamesIt() throws {
         let course = try CourseFolder()
         let first = try ServeProcess(paths: [course.path.string])

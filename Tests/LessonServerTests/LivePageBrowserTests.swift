@@ -45,6 +45,11 @@ struct LivePageBrowserTests {
             "document.querySelector('#cell-tick .cell-header .badge').textContent === 'passed'", timeout: .seconds(10))
         let output = try browser.evaluate("document.querySelector('#cell-tick .stream-stdout pre').textContent") as? String
         #expect(output == "tick 1\ntick 2\ntick 3\n")
+        // The header counts follow the finished run, in the words the server renders.
+        #expect(try browser.evaluate("document.querySelector('#summary .counts').textContent") as? String
+            == "1 of 5 cells passed, 4 not run")
+        #expect(try browser.evaluate("document.querySelector('#summary .facts > span').textContent") as? String
+            == "1 passed ")
         try browser.evaluate("document.querySelector('#cell-tick').scrollIntoView()")
         try screenshot(browser, "live-finished-light")
         try browser.setDarkMode(true)
@@ -57,6 +62,10 @@ struct LivePageBrowserTests {
         #expect(try browser.evaluate("document.querySelectorAll('#cell-markup script').length") as? Int == 0)
         #expect((try browser.evaluate("document.querySelector('#cell-markup .stream-stdout pre').textContent") as? String)?
             .contains("<script>alert('x')</script>") == true)
+        #expect(try browser.evaluate("document.querySelector('#summary .counts').textContent") as? String
+            == "2 of 5 cells passed, 3 not run")
+        let served = try serve.client.request("GET", "/lessons/live.md").body
+        #expect(served.contains("<div class=\"counts\">2 of 5 cells passed, 3 not run</div>"), "as the server says")
 
         // The teacher saves the lesson: the page reloads by itself and shows the edit.
         try browser.evaluate("window.scrollTo(0, 400); window.reloadMarker = 1")
@@ -89,6 +98,8 @@ struct LivePageBrowserTests {
             as? [String] ?? []
         #expect(statuses.count == 13)
         #expect(statuses.allSatisfy { $0.hasSuffix(":passed") }, "\(statuses)")
+        #expect(try browser.evaluate("document.querySelector('#summary .counts').textContent") as? String
+            == "13 of 13 cells passed", "the header follows without a reload")
         try browser.evaluate("document.querySelector('#cell-pi').scrollIntoView()")
         try screenshot(browser, "course-run-all-light")
         _ = try serve.interrupt()

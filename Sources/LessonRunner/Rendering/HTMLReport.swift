@@ -13,10 +13,10 @@
 /// - `content`: the lesson as HTML, cells included; use `{{{content}}}`.
 /// - `toc`: the headings, each with `level`, `id` and `text`; `hasTOC` says whether there are any.
 /// - `cells`: each cell's `id`, `anchor`, `demo`, `status`, `statusClass` and `duration`.
-/// - `summary`: `passed`, `failed` (failed, error or timed out), `skipped`, `total`, `hasFailed`,
-///   `hasSkipped`, `succeeded`, `duration`, `counts` (`status`, `statusClass` and `count` of each status present),
-///   `swiftVersion`, `machine` and `date`; when some cells have no result (a live page), `total` counts every cell
-///   and `notRun` (with `hasNotRun`) those without one.
+/// - `summary`: `passed`, `failed` (failed, error or timed out), `skipped`, `stopped`, `total` (every cell of
+///   the lesson), `hasFailed`, `hasSkipped`, `hasStopped`, `succeeded`, `duration`, `counts` (`status`,
+///   `statusClass` and `count` of each status present), `swiftVersion`, `machine` and `date`; when some cells have
+///   no result (a live page), `notRun` (with `hasNotRun`) counts those.
 /// - `indexHref`: a link back to the index page, when there is one.
 /// - `previous`, `next`: the lessons before and after this one (``LessonNavigation``), each with `href` and
 ///   `title`, when there is one; `hasNavigation` says whether there is any of these three links.
@@ -119,15 +119,7 @@ public struct HTMLReport: Sendable {
             in: CommonMarkConverter.renderHTML(markdown, rawHTML: rawHTML, headingIDs: headingIDs),
             marker: marker, with: cellsHTML)
 
-        var summary = Self.summary(of: [run], environment: environment)
-        // A live page before every cell has run: count the lesson's cells, not only the results.
-        let ran = Set(run.results.map(\.cellID))
-        let notRun = lesson.cells.filter { !ran.contains($0.id) }.count
-        if notRun > 0 {
-            summary["total"] = lesson.cells.count
-            summary["notRun"] = notRun
-            summary["hasNotRun"] = true
-        }
+        let summary = Self.summary(of: [run], environment: environment)
         var values: [String: Any] = [
             "title": lesson.title ?? lesson.path,
             "path": lesson.path,
@@ -154,20 +146,26 @@ public struct HTMLReport: Sendable {
         return values
     }
 
-    /// The summary values of one or more runs.
+    /// The summary values of one or more runs. Every cell of each lesson counts: a cell without a result (a live
+    /// page before it ran) is not run, and only failed, error and timed out cells are failed (a stopped cell is
+    /// stopped, as its badge says).
     static func summary(of runs: [LessonRunResult], environment: ReportEnvironment) -> [String: Any] {
         var counts: [CellStatus: Int] = [:]
         var duration = Duration.zero
+        var notRun = 0
         for run in runs {
             counts.merge(run.counts, uniquingKeysWith: +)
             duration += run.duration
+            notRun += run.notRunCount
         }
-        let total = counts.values.reduce(0, +)
         let passed = counts[.passed] ?? 0
         let skipped = counts[.skipped] ?? 0
-        return [
-            "passed": passed, "skipped": skipped, "failed": total - passed - skipped, "total": total,
-            "hasFailed": total - passed - skipped > 0, "hasSkipped": skipped > 0,
+        let stopped = counts[.stopped] ?? 0
+        let failed = CellStatus.failures.reduce(0) { $0 + (counts[$1] ?? 0) }
+        var summary: [String: Any] = [
+            "passed": passed, "skipped": skipped, "failed": failed, "stopped": stopped,
+            "total": counts.values.reduce(0, +) + notRun,
+            "hasFailed": failed > 0, "hasSkipped": skipped > 0, "hasStopped": stopped > 0,
             "succeeded": runs.allSatisfy(\.succeeded), "duration": DurationFormat.short(duration),
             "counts": CellStatus.allCases.compactMap { status -> [String: Any]? in
                 guard let count = counts[status] else { return nil }
@@ -175,6 +173,11 @@ public struct HTMLReport: Sendable {
             },
             "swiftVersion": environment.swiftVersion, "machine": environment.machine, "date": environment.date,
         ]
+        if notRun > 0 {
+            summary["notRun"] = notRun
+            summary["hasNotRun"] = true
+        }
+        return summary
     }
 
     /// `html` with each cell's placeholder (`<pre><code class="language-MARKERi"></code></pre>` and its line break)
@@ -230,5 +233,18 @@ extension [UInt8] {
         let needle = Array(bytes)
         guard needle.count <= count else { return false }
         return indices.dropLast(needle.count - 1).contains { self[$0..<$0 + needle.count].elementsEqual(needle) }
+    }
+}
+
+extension CellStatus {
+    /// The statuses the summaries count as failed.
+    static let failures: [CellStatus] = [.failed, .error, .timedOut]
+}
+
+extension LessonRunResult {
+    /// How many of the lesson's cells have no result.
+    var notRunCount: Int {
+        let ran = Set(results.map(\.cellID))
+        return lesson.cells.count(where: { !ran.contains($0.id) })
     }
 }

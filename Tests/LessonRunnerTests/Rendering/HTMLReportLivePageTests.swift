@@ -56,6 +56,53 @@ struct HTMLReportLivePageTests {
         #expect(html.contains("<section class=\"cell status-not-run\" id=\"cell-words\" data-cell=\"words\">"))
     }
 
+    static func index(_ results: [String: CellResult]) throws -> String {
+        let run = try HTMLReportTests.run(Array(markdown.utf8), results).withOnly(Array(results.keys))
+        let index = HTMLIndex(environment: HTMLReportTests.environment)
+        return String(decoding: index.render([run], hrefs: ["/lessons/lesson.md"]), as: UTF8.self)
+    }
+
+    static func stopped(_ cell: String) -> CellResult {
+        var result = CellResult(cellID: cell, status: .stopped, termination: .signaled(.kill))
+        result.detail = "stopped"
+        return result
+    }
+
+    @Test func aStoppedCellIsCountedAsStoppedNotAsFailed() throws {
+        let html = try Self.page(["hello": Self.stopped("hello")])
+        #expect(html.contains("<div class=\"counts\">0 of 2 cells passed, 1 not run</div>"))
+        #expect(html.contains("<span class=\"badge status-stopped\">1 stopped</span>"))
+        #expect(!html.contains("1 failed"))
+        let index = try Self.index(["hello": Self.stopped("hello")])
+        #expect(index.contains("0 of 2 cells passed</div>"))
+        #expect(index.contains("<li class=\"status-not-run\">"), "neither passed nor failed")
+        #expect(!index.contains("1 failed") && !index.contains("0 failed"))
+        let failedToo = try Self.index([
+            "hello": Self.stopped("hello"),
+            "words": CellResult(cellID: "words", status: .error, termination: .exited(3)),
+        ])
+        #expect(failedToo.contains("<span class=\"lesson-counts\">0/2 passed · 1 failed"))
+        #expect(failedToo.contains("<li class=\"status-failed\">"))
+    }
+
+    @Test func theIndexCountsEveryCellOfALessonAndMarksOneNotFullyRunNeutral() throws {
+        let fresh = try Self.index([:])
+        #expect(fresh.contains("<div class=\"counts\">0 of 2 cells passed</div>"))
+        #expect(fresh.contains("<span class=\"lesson-counts\">0/2 passed · "))
+        #expect(fresh.contains("<li class=\"status-not-run\">"), "nothing ran: not green")
+        let one = try Self.index([
+            "hello": CellResult(cellID: "hello", status: .passed, termination: .exited(0), duration: .milliseconds(2)),
+        ])
+        #expect(one.contains("<span class=\"lesson-counts\">1/2 passed · "))
+        #expect(one.contains("<li class=\"status-not-run\">"))
+        let all = try Self.index([
+            "hello": CellResult(cellID: "hello", status: .passed, termination: .exited(0)),
+            "words": CellResult(cellID: "words", status: .passed, termination: .exited(0)),
+        ])
+        #expect(all.contains("<span class=\"lesson-counts\">2/2 passed · "))
+        #expect(all.contains("<li class=\"status-passed\">"))
+    }
+
     @Test func onlyADemoWithUsageGetsAnArgumentsFieldHoldingItsArgsAsWritten() throws {
         let html = try Self.page()
         #expect(html.ranges(of: "<input class=\"cell-args\"").count == 1, "hello takes no parameters")

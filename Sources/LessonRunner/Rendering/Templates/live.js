@@ -83,6 +83,7 @@
         runs.set(data.cell, data.run);
         pending.delete(data.cell);
         setStatus(element, data.cell, data.status);
+        updateSummary();
         for (const stale of element.querySelectorAll(".cell-header .cell-exit, .cell-header .cell-duration")) {
             stale.remove();
         }
@@ -112,6 +113,7 @@
         if (!replaced) return;
         const badge = replaced.querySelector(".cell-header .badge");
         setContentsStatus(data.cell, badge ? badge.textContent : String(data.status));
+        updateSummary();
         const newField = replaced.querySelector("input.cell-args");
         if (newField && typed !== null) {
             newField.value = typed;
@@ -119,6 +121,46 @@
                 newField.focus();
                 newField.setSelectionRange(selection[0], selection[1]);
             }
+        }
+    }
+
+    /** The statuses of a finished run, in the order the summary lists them (LessonRunner's CellStatus). */
+    const finishedStatuses = ["passed", "failed", "error", "timed out", "skipped", "stopped"];
+
+    /**
+     * The header's counts from the cells' badges, in the words of the server-rendered header: "P of T cells passed,
+     * F failed, S skipped, N not run" (failed counts failed, error and timed out; a queued or running cell counts as
+     * not run until it finishes), and a badge for each finished status present.
+     */
+    function updateSummary() {
+        const header = document.getElementById("summary");
+        const countsLine = header && header.querySelector(".counts");
+        if (!countsLine) return;
+        const counts = new Map();
+        let total = 0;
+        for (const badge of document.querySelectorAll("section.cell .cell-header .badge")) {
+            total += 1;
+            const status = finishedStatuses.includes(badge.textContent) ? badge.textContent : "not run";
+            counts.set(status, (counts.get(status) || 0) + 1);
+        }
+        const count = status => counts.get(status) || 0;
+        const failed = count("failed") + count("error") + count("timed out");
+        let text = count("passed") + " of " + total + " cells passed";
+        if (failed > 0) text += ", " + failed + " failed";
+        if (count("skipped") > 0) text += ", " + count("skipped") + " skipped";
+        if (count("not run") > 0) text += ", " + count("not run") + " not run";
+        countsLine.textContent = text;
+        const facts = header.querySelector(".facts > span");
+        if (facts) {
+            const badges = [];
+            for (const status of finishedStatuses) {
+                if (count(status) === 0) continue;
+                const badge = document.createElement("span");
+                badge.className = "badge " + statusClass(status);
+                badge.textContent = count(status) + " " + status;
+                badges.push(badge, " ");
+            }
+            facts.replaceChildren(...badges);
         }
     }
 
