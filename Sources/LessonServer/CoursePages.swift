@@ -67,10 +67,6 @@ struct CoursePages: Sendable {
         return Array(html.utf8)
     }
 
-    /// The live index's own styles: a lesson with cells not run (or stopped) and none failed has a neutral mark,
-    /// neither passed nor failed.
-    static let indexStyle = "<style>.status-not-run { --status: var(--border); }</style>"
-
     /// The course index: each loaded lesson with its counts from this server's runs, then the lessons that do not
     /// load. It listens to the index events and reloads when a run finishes or a lesson changes.
     func indexPage(loaded: [(key: String, run: LessonRunResult)], broken: [(key: String, count: Int)],
@@ -78,7 +74,7 @@ struct CoursePages: Sendable {
         var html = String(decoding: index.render(loaded.map(\.run), hrefs: loaded.map { Self.href($0.key) }),
                           as: UTF8.self)
         html = html.replacing(
-            "<head>", with: "<head>\n<script src=\"/live.js\" defer></script>\n" + Self.indexStyle, maxReplacements: 1)
+            "<head>", with: "<head>\n<script src=\"/live.js\" defer></script>", maxReplacements: 1)
         html = html.replacing("<body", with: "<body data-events=\"/events\"", maxReplacements: 1)
         if !broken.isEmpty || !pathErrors.isEmpty {
             var section = "<section class=\"broken-lessons\"><h2>Lessons that do not load</h2><ul>\n"

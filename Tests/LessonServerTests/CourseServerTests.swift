@@ -333,12 +333,12 @@ struct CourseServerTests {
         #expect(try serve.client.post("/api/stop", json: #"{"lesson": "live.md", "cell": "stubborn"}"#).status == 202)
         _ = waitForEvent(events, timeout: .seconds(5)) { name, _ in name == "finished" }
         let page = try serve.client.request("GET", "/lessons/live.md").body
-        #expect(page.contains("<div class=\"counts\">0 of 5 cells passed, 4 not run</div>"))
+        #expect(page.contains("<div class=\"counts\">0 of 5 cells passed, 1 stopped, 4 not run</div>"))
         #expect(page.contains("<span class=\"badge status-stopped\">1 stopped</span>"))
         #expect(!page.contains("1 failed"))
         let index = try serve.client.request("GET", "/").body
         #expect(index.contains("<li class=\"status-not-run\">"), "not red")
-        #expect(index.contains("0/5 passed · "))
+        #expect(index.contains("0/5 passed · 1 stopped · 4 not run · "))
         #expect(!index.contains("1 failed") && !index.contains("0 failed"))
         _ = try serve.interrupt()
     }
@@ -349,8 +349,8 @@ struct CourseServerTests {
         ])
         let serve = try ServeProcess(paths: [course.path.string])
         let fresh = try serve.client.request("GET", "/").body
-        #expect(fresh.contains("<div class=\"counts\">0 of 5 cells passed</div>"))
-        #expect(fresh.contains("<span class=\"lesson-counts\">0/5 passed · "))
+        #expect(fresh.contains("<div class=\"counts\">0 of 5 cells passed, 5 not run</div>"))
+        #expect(fresh.contains("<span class=\"lesson-counts\">0/5 passed · 5 not run · "))
         #expect(fresh.contains("<li class=\"status-not-run\">"), "nothing ran: a neutral mark, not a green one")
         #expect(fresh.contains(".status-not-run { --status: var(--border); }"))
         let broken = try #require(fresh.range(of: "<section class=\"broken-lessons\">"))
@@ -361,8 +361,8 @@ struct CourseServerTests {
         #expect(try run(serve.client, cell: "echo-args").status == 202)
         _ = waitForEvent(events) { name, _ in name == "finished" }
         let after = try serve.client.request("GET", "/").body
-        #expect(after.contains("<span class=\"lesson-counts\">1/5 passed · "))
-        #expect(after.contains("<div class=\"counts\">1 of 5 cells passed</div>"))
+        #expect(after.contains("<span class=\"lesson-counts\">1/5 passed · 4 not run · "))
+        #expect(after.contains("<div class=\"counts\">1 of 5 cells passed, 4 not run</div>"))
         #expect(after.contains("<li class=\"status-not-run\">"))
         _ = try serve.interrupt()
     }

@@ -1,7 +1,7 @@
 /// The index page of a folder of HTML reports: each lesson with a link and its pass counts.
 ///
 /// The page is the ``template`` filled with `title`, `lessons` (each with `title`, `path`, `href`, `passed`,
-/// `failed`, `skipped`, `stopped`, `notRun`, `hasNotRun`, `total`, `succeeded`, `statusClass` and `duration`),
+/// `failed`, `skipped`, `stopped`, `hasStopped`, `notRun`, `hasNotRun`, `total`, `succeeded`, `statusClass` and `duration`),
 /// `summary` (as in ``HTMLReport``) and `generator`. A lesson's `total` counts all its cells, run or not;
 /// `succeeded` says that none failed (failed, error or timed out); `statusClass` is `status-failed` when one did,
 /// `status-passed` when every cell ran and passed or was skipped, and else `status-not-run` (nothing failed, but
@@ -36,7 +36,7 @@ public struct HTMLIndex: Sendable {
                 "title": run.lesson.title ?? run.lesson.path, "path": run.lesson.path, "href": href,
                 "succeeded": failed == 0, "statusClass": statusClass,
             ]
-            for key in ["passed", "failed", "skipped", "stopped", "notRun", "hasNotRun", "total", "duration"] {
+            for key in ["passed", "failed", "skipped", "stopped", "hasStopped", "notRun", "hasNotRun", "total", "duration"] {
                 lesson[key] = summary[key]!
             }
             return lesson

@@ -70,11 +70,12 @@ struct HTMLReportLivePageTests {
 
     @Test func aStoppedCellIsCountedAsStoppedNotAsFailed() throws {
         let html = try Self.page(["hello": Self.stopped("hello")])
-        #expect(html.contains("<div class=\"counts\">0 of 2 cells passed, 1 not run</div>"))
+        #expect(html.contains("<div class=\"counts\">0 of 2 cells passed, 1 stopped, 1 not run</div>"))
         #expect(html.contains("<span class=\"badge status-stopped\">1 stopped</span>"))
         #expect(!html.contains("1 failed"))
         let index = try Self.index(["hello": Self.stopped("hello")])
-        #expect(index.contains("0 of 2 cells passed</div>"))
+        #expect(index.contains("0 of 2 cells passed, 1 stopped, 1 not run</div>"))
+        #expect(index.contains("<span class=\"lesson-counts\">0/2 passed · 1 stopped · 1 not run · "))
         #expect(index.contains("<li class=\"status-not-run\">"), "neither passed nor failed")
         #expect(!index.contains("1 failed") && !index.contains("0 failed"))
         let failedToo = try Self.index([
@@ -87,13 +88,13 @@ struct HTMLReportLivePageTests {
 
     @Test func theIndexCountsEveryCellOfALessonAndMarksOneNotFullyRunNeutral() throws {
         let fresh = try Self.index([:])
-        #expect(fresh.contains("<div class=\"counts\">0 of 2 cells passed</div>"))
-        #expect(fresh.contains("<span class=\"lesson-counts\">0/2 passed · "))
+        #expect(fresh.contains("<div class=\"counts\">0 of 2 cells passed, 2 not run</div>"))
+        #expect(fresh.contains("<span class=\"lesson-counts\">0/2 passed · 2 not run · "))
         #expect(fresh.contains("<li class=\"status-not-run\">"), "nothing ran: not green")
         let one = try Self.index([
             "hello": CellResult(cellID: "hello", status: .passed, termination: .exited(0), duration: .milliseconds(2)),
         ])
-        #expect(one.contains("<span class=\"lesson-counts\">1/2 passed · "))
+        #expect(one.contains("<span class=\"lesson-counts\">1/2 passed · 1 not run · "))
         #expect(one.contains("<li class=\"status-not-run\">"))
         let all = try Self.index([
             "hello": CellResult(cellID: "hello", status: .passed, termination: .exited(0)),

@@ -129,7 +129,7 @@
 
     /**
      * The header's counts from the cells' badges, in the words of the server-rendered header: "P of T cells passed,
-     * F failed, S skipped, N not run" (failed counts failed, error and timed out; a queued or running cell counts as
+     * F failed, S skipped, X stopped, N not run" (failed counts failed, error and timed out; a queued or running cell counts as
      * not run until it finishes), and a badge for each finished status present.
      */
     function updateSummary() {
@@ -148,6 +148,7 @@
         let text = count("passed") + " of " + total + " cells passed";
         if (failed > 0) text += ", " + failed + " failed";
         if (count("skipped") > 0) text += ", " + count("skipped") + " skipped";
+        if (count("stopped") > 0) text += ", " + count("stopped") + " stopped";
         if (count("not run") > 0) text += ", " + count("not run") + " not run";
         countsLine.textContent = text;
         const facts = header.querySelector(".facts > span");
