@@ -177,9 +177,16 @@ public final class CourseServer: Sendable {
 
     private func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { [self] _, _ in html(indexPage()) }
-        router.get("/lessons/**") { [self] _, context in
-            let key = context.parameters.getCatchAll().joined(separator: "/")
-            return lessonPage(key)
+        router.get("/lessons/**") { [self] request, _ in
+            // The path as sent, still percent-encoded (the catch-all parameter is too, with empty segments dropped).
+            let encoded = request.uri.path.dropFirst("/lessons/".count)
+            do throws(LessonAddress.Refusal) {
+                return lessonPage(try LessonAddress.key(encoded))
+            } catch {
+                // A path that leaves the folder names no lesson; an address that does not decode is malformed.
+                let status: HTTPResponse.Status = if case .badSegment = error { .notFound } else { .badRequest }
+                return JSONResponse.error(status, error.description)
+            }
         }
         router.get("/live.js") { _, _ in
             Response(
