@@ -187,9 +187,16 @@ public final class CourseServer: Sendable {
 
     private func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { [self] _, _ in html(indexPage()) }
-        router.get("/lessons/**") { [self] _, context in
-            let key = context.parameters.getCatchAll().joined(separator: "/")
-            return lessonPage(key)
+        router.get("/lessons/**") { [self] request, _ in
+            // The path as sent, still percent-encoded (the catch-all parameter is too, with empty segments dropped).
+            let encoded = request.uri.path.dropFirst("/lessons/".count)
+            do throws(LessonAddress.Refusal) {
+                return lessonPage(try LessonAddress.key(encoded))
+            } catch {
+                // A path that leaves the folder names no lesson; an address that does not decode is malformed.
+                let status: HTTPResponse.Status = if case .badSegment = error { .notFound } else { .badRequest }
+                return JSONResponse.error(status, error.description)
+            }
         }
         router.get("/live.js") { _, _ in
             Response(
@@ -199,7 +206,7 @@ public final class CourseServer: Sendable {
         // Browsers ask for it on every page; the pages have no icon.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/events") { [self] request, _ in
-            events(lessonKey: request.uri.queryParameters["lesson"].map(String.init))
+            events(lessonKey: request.uri.queryParameters["lesson"].map(String.init), request: request)
         }
         router.post("/api/run") { [self] request, _ in
             await handle(request) { (body: RunRequest) throws(Refusal) in try run(body) }
@@ -258,7 +265,7 @@ public final class CourseServer: Sendable {
 
     // MARK: Events
 
-    private func events(lessonKey: String?) -> Response {
+    private func events(lessonKey: String?, request: Request) -> Response {
         if let lessonKey, library.entry(lessonKey) == nil {
             return JSONResponse.error(.notFound, "no lesson \(lessonKey) is served here")
         }
@@ -268,16 +275,17 @@ public final class CourseServer: Sendable {
         else {
             return JSONResponse.error(.serviceUnavailable, "too many pages are open")
         }
+        let heartbeat = configuration.heartbeatInterval
         let body = ResponseBody { writer in
+            // However the writer ends (the stream closed, a write failed, the page went away), the page's place is
+            // free again.
             defer { stream.close() }
             // A comment first, so that the page knows at once that it is connected.
             try await writer.write(ByteBuffer(string: ": connected\nretry: 1000\n\n"))
-            for await _ in stream.wakeUps {
-                guard let events = stream.takePending() else { break }
-                guard !events.isEmpty else { continue }
-                var buffer = ByteBuffer()
-                for event in events { buffer.writeString(event.wireText) }
-                try await writer.write(buffer)
+            // A page that closes its connection ends the writer at once (the request's inbound side closes), not
+            // when the next event of its lesson comes.
+            try await request.body.consumeWithCancellationOnInboundClose { _ in
+                try await Self.writeEvents(of: stream, to: &writer, heartbeat: heartbeat)
             }
             try await writer.finish(nil)
         }
@@ -285,6 +293,28 @@ public final class CourseServer: Sendable {
             status: .ok,
             headers: [.contentType: "text/event-stream; charset=utf-8", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: body)
+    }
+
+    /// Writes the events of `stream` as they come until it closes, and a heartbeat comment every `heartbeat` it
+    /// has nothing to send; a write that fails (the page went away) ends it.
+    private static func writeEvents(
+        of stream: EventStream, to writer: inout any ResponseBodyWriter, heartbeat: Duration
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: heartbeat)
+                    stream.beat()
+                }
+            }
+            defer { group.cancelAll() }
+            for await _ in stream.wakeUps {
+                guard let batch = stream.takePending() else { break }
+                let text = batch.wireText
+                guard !text.isEmpty else { continue }
+                try await writer.write(ByteBuffer(string: text))
+            }
+        }
     }
 
     // MARK: Requests that change state

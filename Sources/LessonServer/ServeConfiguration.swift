@@ -29,6 +29,10 @@ public struct ServeConfiguration: Sendable {
     /// Bytes of unsent events one event stream may fall behind by before it is closed (its page reconnects and is
     /// sent the state anew).
     public var eventBacklogLimit = 8 << 20
+    /// How often an event stream sends a heartbeat comment when it has no event to send then: a page whose connection
+    /// died without closing is found out once one cannot be written, and its stream ends (a page that closed its
+    /// connection ends its stream at once).
+    public var heartbeatInterval: Duration = .seconds(5)
     /// How many bytes of each stream of a run are kept and shown, as `lesson run` keeps.
     public var outputLimit = 1 << 20
     /// How long lesson file changes are gathered before the lessons are loaded again.

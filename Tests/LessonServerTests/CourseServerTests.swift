@@ -253,6 +253,50 @@ struct CourseServerTests {
         _ = try serve.interrupt()
     }
 
+    @Test func lessonsWhosePathsNeedPercentEncodingOpenAndRunUnderTheirKey() throws {
+        let course = try CourseFolder()
+        // Each key, and the link the index gives it.
+        let lessons = [
+            ("sub dir/plain.md", "/lessons/sub%20dir/plain.md"),
+            ("sub/é.md", "/lessons/sub/%C3%A9.md"),
+            ("sub/a&b.md", "/lessons/sub/a%26b.md"),
+        ]
+        for folder in ["sub dir", "sub"] { #expect(mkdir(course.path.appending(folder).string, 0o755) == 0) }
+        for (key, _) in lessons { try CourseFolder.writeFile(course.path.appending(key), CourseFolder.live) }
+        let serve = try ServeProcess(paths: [course.path.string])
+        let client = serve.client
+        let index = try client.request("GET", "/")
+        for (key, href) in lessons {
+            #expect(index.body.contains("href=\"\(href)\""), "the index links to \(key) as \(href)")
+            let page = try client.request("GET", href)
+            #expect(page.status == 200, "\(href): \(page.status) \(page.body.prefix(200))")
+            let escapedKey = key.replacingOccurrences(of: "&", with: "&amp;")
+            #expect(page.body.contains("data-lesson=\"\(escapedKey)\""))
+            // The page's own events address, then a run of the lesson under its key, as the page's script sends.
+            guard let start = page.body.range(of: "data-events=\""),
+                let end = page.body[start.upperBound...].firstIndex(of: "\"")
+            else {
+                Issue.record("\(href) has no events address")
+                continue
+            }
+            let eventsPath = page.body[start.upperBound..<end].replacingOccurrences(of: "&amp;", with: "&")
+            let events = try client.openEvents(path: eventsPath)
+            #expect(events.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") },
+                    "\(eventsPath): \(events.text)")
+            let run = try client.post("/api/run", json: #"{"lesson": "\#(key)", "cell": "tick", "args": null}"#)
+            #expect(run.status == 202, "\(key): \(run.body)")
+            let finished = waitForEvent(events) { name, _ in name == "finished" }
+            let verdict = finished.last { $0.name == "finished" }?.data["status"] as? String
+            #expect(verdict == "passed", "\(key): \(finished.map(\.name))")
+        }
+        for (path, status) in [("/lessons/sub/%C3.md", 400), ("/lessons/sub/%zz.md", 400), ("/lessons/sub/a%2.md", 400),
+                               ("/lessons/sub%2F..%2F..%2Fsecret.md", 404), ("/lessons/%2Fetc%2Fpasswd", 404)] {
+            let response = try client.request("GET", path)
+            #expect(response.status == status, "\(path): \(response.status) \(response.body)")
+        }
+        _ = try serve.interrupt()
+    }
+
     @Test func controlCEndsEveryRunningCellsTreeAndLeavesNothingBehind() throws {
         let course = try CourseFolder()
         let serve = try ServeProcess(paths: [course.path.string])

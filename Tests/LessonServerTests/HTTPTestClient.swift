@@ -139,6 +139,13 @@ struct HTTPTestClient {
         return connection
     }
 
+    /// Opens the event stream at `path` (as a page's `data-events` names it) and returns the connection.
+    func openEvents(path: String) throws -> Connection {
+        let connection = try Connection(port: port)
+        try connection.send(requestBytes("GET", path))
+        return connection
+    }
+
     static func parse(_ bytes: [UInt8]) throws -> Response {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let headerEnd = text.range(of: "\r\n\r\n") else { throw Failure(description: "no response: \(text)") }

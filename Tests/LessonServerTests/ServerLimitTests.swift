@@ -19,6 +19,55 @@ struct ServerLimitTests {
         _ = try serve.interrupt()
     }
 
+    /// Opens an event stream and returns it once connected, or nil when the server refuses it.
+    func connectedPage(_ client: HTTPTestClient, lesson: String?) throws -> HTTPTestClient.Connection? {
+        let page = try client.openEvents(lesson: lesson)
+        // A refusal ends with the connection; an accepted stream says so at once.
+        page.read(timeout: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains(": connected") }
+        return page.text.hasPrefix("HTTP/1.1 200") && page.text.contains(": connected") ? page : nil
+    }
+
+    @Test func closedPagesFreeTheirPlacesWithoutWaitingForAnEvent() throws {
+        let course = try CourseFolder()
+        let limit = 4
+        // A heartbeat far longer than the test: the places must come free because the pages closed, though no
+        // run makes an event and no comment is due.
+        let serve = try ServeProcess(
+            paths: [course.path.string], extra: ["--page-limit", "\(limit)", "--heartbeat", "600"])
+        let client = serve.client
+        let clock = ContinuousClock()
+        for round in 1...3 {
+            // The previous round's pages closed their connections: their places come free within a bounded time.
+            let deadline = clock.now + .seconds(5)
+            var pages: [HTTPTestClient.Connection] = []
+            while pages.count < limit, clock.now < deadline {
+                if let page = try connectedPage(client, lesson: pages.count % 2 == 0 ? "live.md" : nil) {
+                    pages.append(page)
+                } else {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            #expect(pages.count == limit, "round \(round): \(pages.count) of \(limit) pages were let in")
+            #expect(try client.request("GET", "/events?lesson=live.md").status == 503, "the limit still holds")
+            pages.removeAll()  // Closes their connections, as a browser closing its tabs.
+        }
+        #expect(!serve.readPrinted().contains("›"), "no run happened")
+        _ = try serve.interrupt()
+    }
+
+    @Test func anIdlePageIsSentHeartbeatCommentsThatAreNoEvents() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string], extra: ["--heartbeat", "0.2"])
+        let page = try serve.client.openEvents(lesson: "live.md")
+        let pinged = page.read(timeout: .seconds(5)) { bytes in
+            String(decoding: HTTPTestClient.bodySoFar(bytes), as: UTF8.self).components(separatedBy: ": ping\n\n")
+                .count > 2
+        }
+        #expect(pinged, "two heartbeats within 5 s: \(page.text)")
+        #expect(serverEvents(in: page.received).isEmpty, "a comment is no event for EventSource")
+        _ = try serve.interrupt()
+    }
+
     @Test func runsBeyondTheQueueAndBodiesTooLargeAreRefused() throws {
         let course = try CourseFolder()
         let serve = try ServeProcess(

@@ -53,12 +53,20 @@ extension LessonCommand {
         @Option(help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
         var requestLimit = 64 * 1024
 
+        @Option(help: ArgumentHelp(
+            "Seconds between the comments an idle page's event stream is sent, so that a page gone away is noticed.",
+            valueName: "seconds"))
+        var heartbeat = 5.0
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535, not \(port)") }
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             guard queueLimit >= 1, pageLimit >= 1, idleTimeout >= 1, requestLimit >= 256 else {
                 throw ValidationError(
                     "--queue-limit, --page-limit and --idle-timeout take at least 1, --request-limit at least 256")
+            }
+            guard heartbeat >= 0.01, heartbeat <= 3600 else {
+                throw ValidationError("--heartbeat takes 0.01 to 3600 seconds, not \(heartbeat)")
             }
         }
 
@@ -78,6 +86,7 @@ extension LessonCommand {
             configuration.eventStreamLimit = pageLimit
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.requestBodyLimit = requestLimit
+            configuration.heartbeatInterval = .milliseconds(Int64((heartbeat * 1000).rounded()))
             let server: CourseServer
             do {
                 server = try CourseServer(configuration: configuration)
