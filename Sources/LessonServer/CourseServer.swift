@@ -354,7 +354,8 @@ public final class CourseServer: Sendable {
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
         } catch {
-            return JSONResponse.error(.badRequest, "the request is not the JSON this address takes: \(error)")
+            return JSONResponse.error(
+                .badRequest, "the request is not the JSON this address takes: " + Self.describe(error))
         }
         do {
             return JSONResponse.make(.accepted, try action(body))
@@ -410,9 +411,33 @@ public final class CourseServer: Sendable {
         do {
             try board.stop(RunBoard.CellKey(lesson: request.lesson, cell: request.cell))
         } catch {
+            // A run of a lesson that stopped loading can still be stopped, so the lesson is looked at only now.
+            guard let entry = library.entry(request.lesson) else {
+                throw Refusal(status: .notFound, message: "no lesson \(request.lesson)")
+            }
+            if case .loaded(let lesson) = entry.outcome, !lesson.cells.contains(where: { $0.id == request.cell }) {
+                throw Refusal(status: .notFound, message: "no cell \(request.cell) in \(request.lesson)")
+            }
             throw Refusal(status: .conflict, message: "cell \(request.cell) is not running")
         }
         return ["stopped": request.cell]
+    }
+
+    /// What is wrong with a request body, in words: not its Swift description, which names types and coding paths.
+    static func describe(_ error: any Error) -> String {
+        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let names = (path + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return names.isEmpty ? "the body" : "\"" + names.joined(separator: ".") + "\""
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "\(field(context.codingPath, key)) is missing"
+        case .typeMismatch(let type, let context)?, .valueNotFound(let type, let context)?:
+            let expected = type == String.self ? "a string" : type == Int.self ? "a number" : "\(type)"
+            return "\(field(context.codingPath)) must be \(expected)"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(field(context.codingPath)) is not valid"
+        default: return "not valid JSON"
+        }
     }
 
     private func runAll(_ request: RunAllRequest) throws(Refusal) -> [String: [Int]] {

@@ -253,6 +253,33 @@ struct CourseServerTests {
         _ = try serve.interrupt()
     }
 
+    @Test func stopAndMalformedRequestsAnswerWithTheirDocumentedStatusInWords() throws {
+        let course = try CourseFolder()
+        let serve = try ServeProcess(paths: [course.path.string])
+        let stops: [(body: String, status: Int, message: String)] = [
+            (#"{"lesson": "no-such.md", "cell": "tick"}"#, 404, "no lesson no-such.md"),
+            (#"{"lesson": "live.md", "cell": "no-such-cell"}"#, 404, "no cell no-such-cell in live.md"),
+            (#"{"lesson": "live.md", "cell": "tick"}"#, 409, "cell tick is not running"),
+        ]
+        for stop in stops {
+            let response = try serve.client.post("/api/stop", json: stop.body)
+            #expect(response.status == stop.status, "\(stop.body): \(response.status)")
+            #expect(response.body.contains(stop.message), "\(response.body)")
+        }
+        let malformed: [(body: String, message: String)] = [
+            (#"{"lesson": "live.md"}"#, #"\"cell\" is missing"#),
+            (#"{"lesson": "live.md", "cell": 7}"#, #"\"cell\" must be a string"#),
+            ("{", "not valid JSON"),
+        ]
+        for request in malformed {
+            let response = try serve.client.post("/api/run", json: request.body)
+            #expect(response.status == 400)
+            #expect(response.body.contains(request.message), "\(request.body): \(response.body)")
+            #expect(!response.body.contains("CodingKeys") && !response.body.contains("Context"), "\(response.body)")
+        }
+        _ = try serve.interrupt()
+    }
+
     @Test func lessonsWhosePathsNeedPercentEncodingOpenAndRunUnderTheirKey() throws {
         let course = try CourseFolder()
         // Each key, and the link the index gives it.
